@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package that building, testing and running fakturad needs.
+# Idempotent and quiet when everything is present; the one list of packages lives here.
+set -euo pipefail
+
+packages=(
+    # toolchain
+    build-essential cmake ninja-build ccache pkg-config git
+    # libraries
+    libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
+    libssl-dev libsimdjson-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
+    libsqlite3-dev sqlite3 libpq-dev libpugixml-dev libcli11-dev libsystemd-dev
+    libhowardhinnant-date-dev tzdata
+    # tests and benchmarks
+    libgtest-dev libgmock-dev googletest libbenchmark-dev python3
+    # systemd unit checks (systemd-analyze)
+    systemd
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
