@@ -1,6 +1,6 @@
 # Every third-party library comes from a Debian 12 package (scripts/install-deps.sh).
 find_package(Threads REQUIRED)
-find_package(Boost 1.81 EXACT CONFIG REQUIRED COMPONENTS json url system)
+find_package(Boost 1.81.0 EXACT CONFIG REQUIRED COMPONENTS json url system)
 find_package(OpenSSL 3 REQUIRED)
 find_package(yaml-cpp REQUIRED)
 find_package(fmt REQUIRED)
