@@ -1,0 +1,35 @@
+#pragma once
+// fakturactl's side of the control API: one request over the daemon's UNIX socket.
+
+#include <chrono>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace fakturad::daemon {
+
+struct control_reply {
+    unsigned status = 0;
+    std::string content_type;
+    std::string body;
+};
+
+// The daemon could not be reached at all (no socket, refused, permission, timeout).  The message says
+// what to do about it.
+class daemon_unreachable : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Sends `method target` with `body` and waits at most `timeout` for the whole exchange.
+// Throws daemon_unreachable, or std::runtime_error for a broken answer.
+control_reply control_call(
+    const std::filesystem::path& socket,
+    std::string_view method,
+    std::string_view target,
+    std::string_view body,
+    std::chrono::milliseconds timeout
+);
+
+}  // namespace fakturad::daemon
