@@ -1,0 +1,124 @@
+#pragma once
+// The typed, validated configuration of one fakturad instance.
+//
+// A `settings` value only ever comes out of the loader (loader.hpp), which has already checked every
+// rule listed in config/README.md: ranges, enumerations, loopback-only listeners, URL schemes, existing
+// files.  Code that receives a `settings` can therefore use the values as they are.  No YAML type appears
+// here: nothing outside config/ sees a YAML::Node (STYLE C1).
+//
+// Paths are absolute: relative paths in the file were resolved against the directory of the config file.
+// Secrets are `secret<std::string>`; their plain value is reached only through `expose()` in adapters.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fakturad/core/logger.hpp"
+#include "fakturad/core/secret.hpp"
+
+namespace fakturad::config {
+
+// A TCP endpoint.  `host` is a name or an address without brackets ("::1", not "[::1]").
+struct endpoint {
+    std::string host;
+    std::uint16_t port{};
+};
+
+// Where a secret came from.  Printable: it never holds the secret itself, only the file path as written in
+// the config, the environment variable name or the systemd credential name.
+struct secret_source {
+    enum class kind { file, env, credential } from{};
+    std::string name;
+};
+
+// "file", "env" or "credential".
+[[nodiscard]] std::string_view to_string(secret_source::kind from) noexcept;
+// "file keys/sf.pem", "env SF_CLIENT_SECRET", "credential salesforce-key".
+[[nodiscard]] std::string to_string(const secret_source& source);
+
+// A secret value read at load time, with its origin for diagnostics and --print-config.
+struct resolved_secret {
+    secret<std::string> value;
+    secret_source source;
+};
+
+struct salesforce_auth_settings {
+    enum class flow_kind { jwt_bearer, client_credentials } flow{};
+    std::string client_id;
+    // Set for jwt_bearer only; empty otherwise.
+    std::string username;
+    // Set exactly when flow == jwt_bearer.
+    std::optional<resolved_secret> private_key;
+    // Set exactly when flow == client_credentials.
+    std::optional<resolved_secret> client_secret;
+};
+
+struct salesforce_settings {
+    // https URLs (http only for loopback hosts, i.e. the local emulator), without a trailing slash.
+    std::string instance_url;
+    std::string login_url;
+    // "NN.N", between 50.0 and 62.0.
+    std::string api_version;
+    salesforce_auth_settings auth;
+    // A CA bundle to trust instead of the system store; the file existed at load time.
+    std::optional<std::filesystem::path> ca_file;
+    std::chrono::milliseconds request_timeout{};
+    // Share of the org's daily API limit fakturad may use, in basis points (5000 = 50%).
+    std::uint32_t api_share_limit_bp{};
+};
+
+// A mapping file named in the config.  It existed and was syntactically valid YAML at load time; its
+// content is compiled by the mapping module.
+struct mapping_file {
+    std::filesystem::path path;
+};
+
+struct instance_settings {
+    std::string name;
+    // An IANA zone name that date::locate_zone accepted.
+    std::string time_zone;
+};
+
+struct log_settings {
+    log_level level{log_level::info};
+    enum class format_kind { text, json } format{};
+};
+
+struct daemon_settings {
+    unsigned worker_threads{};
+    std::chrono::milliseconds shutdown_grace{};
+};
+
+struct store_settings {
+    enum class backend_kind { sqlite } backend{};
+    std::filesystem::path path;
+    std::chrono::milliseconds busy_timeout{};
+    // PRAGMA synchronous=FULL when true, NORMAL when false.
+    bool synchronous_full{};
+};
+
+struct control_settings {
+    std::filesystem::path socket;
+    // Permission bits for the UNIX socket, e.g. 0660 (octal).
+    unsigned socket_mode{};
+    // Optional HTTP listener; always a loopback host.  Port 0 means "pick a free port".
+    std::optional<endpoint> http_listen;
+    std::chrono::milliseconds request_timeout{};
+};
+
+struct settings {
+    std::filesystem::path source_file;  // absolute path of the config file
+    instance_settings instance;
+    log_settings log;
+    daemon_settings daemon;
+    store_settings store;
+    control_settings control;
+    std::optional<salesforce_settings> salesforce;
+    std::vector<mapping_file> mappings;
+};
+
+}  // namespace fakturad::config

@@ -1,0 +1,426 @@
+#include "schema.hpp"
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+
+#include "fakturad/core/units.hpp"
+
+namespace fakturad::config::detail {
+namespace {
+
+using namespace std::string_view_literals;
+
+constexpr std::array log_levels{"trace"sv, "debug"sv, "info"sv, "warn"sv, "error"sv};
+constexpr std::array log_formats{"text"sv, "json"sv};
+constexpr std::array store_backends{"sqlite"sv};
+constexpr std::array later_backends{"postgresql"sv};
+constexpr std::array sync_modes{"normal"sv, "full"sv};
+constexpr std::array auth_flows{"jwt_bearer"sv, "client_credentials"sv};
+
+// Maps a validated choice back to its enumerator; the choice lists above are in enumerator order.
+template <typename Enum, std::size_t N>
+Enum choice_to(const std::array<std::string_view, N>& names, const value& v) {
+    const auto& text = std::get<std::string>(v);
+    const auto it = std::find(names.begin(), names.end(), text);
+    if (it == names.end()) {
+        throw std::logic_error("config schema: unvalidated choice " + text);
+    }
+    return static_cast<Enum>(it - names.begin());
+}
+
+template <typename Enum, std::size_t N>
+std::string choice_name(const std::array<std::string_view, N>& names, Enum e) {
+    return std::string(names.at(static_cast<std::size_t>(e)));
+}
+
+log_level to_level(const value& v) {
+    // log_level has more enumerators than the config offers; map by name, not by position.
+    const auto& text = std::get<std::string>(v);
+    for (auto level : {log_level::trace, log_level::debug, log_level::info, log_level::warn, log_level::error}) {
+        if (to_string(level) == text) {
+            return level;
+        }
+    }
+    throw std::logic_error("config schema: unvalidated log level " + text);
+}
+
+std::optional<std::string> path_text(const std::filesystem::path& p) {
+    return p.string();
+}
+
+std::optional<std::string> secret_text(const std::optional<resolved_secret>& s) {
+    if (!s) {
+        return std::nullopt;
+    }
+    return std::string(redacted_text) + " (from " + to_string(s->source) + ")";
+}
+
+std::string mode_text(unsigned mode) {
+    std::string out = "0000";
+    for (std::size_t i = 4; i-- > 0; mode >>= 3U) {
+        out[i] = static_cast<char>('0' + (mode & 7U));
+    }
+    return out;
+}
+
+std::optional<std::string> endpoint_text(const std::optional<endpoint>& e) {
+    if (!e) {
+        return std::nullopt;
+    }
+    const bool v6 = e->host.find(':') != std::string::npos;
+    return (v6 ? "[" + e->host + "]" : e->host) + ":" + std::to_string(e->port);
+}
+
+// Shorthands for the table below; `sf` is only called for a present salesforce section.
+salesforce_settings& sf(settings& s) {
+    return s.salesforce.value();
+}
+const salesforce_settings& sf(const settings& s) {
+    return s.salesforce.value();
+}
+
+const std::array<key_spec, 33> table{{
+    // instance ------------------------------------------------------------------------------------------
+    {.path = "instance",
+     .type = value_type::section,
+     .need = presence::defaulted,
+     .description = "Identity of this daemon instance.",
+     .apply = [](settings&, const value&) {},
+     .render = [](const settings&) -> std::optional<std::string> { return ""; }},
+    {.path = "instance.name",
+     .type = value_type::name,
+     .need = presence::defaulted,
+     .default_text = "fakturad",
+     .description = "Name used in logs, metrics and the control API; letters, digits, `.`, `_`, `-`.",
+     .apply = [](settings& s, const value& v) { s.instance.name = std::get<std::string>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> { return s.instance.name; }},
+    {.path = "instance.time_zone",
+     .type = value_type::time_zone,
+     .need = presence::defaulted,
+     .default_text = "Europe/Berlin",
+     .description = "IANA time zone of the billing calendar (invoice dates, billing periods).",
+     .apply = [](settings& s, const value& v) { s.instance.time_zone = std::get<std::string>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> { return s.instance.time_zone; }},
+    // log -----------------------------------------------------------------------------------------------
+    {.path = "log",
+     .type = value_type::section,
+     .need = presence::defaulted,
+     .description = "Logging to stderr (collected by journald).",
+     .apply = [](settings&, const value&) {},
+     .render = [](const settings&) -> std::optional<std::string> { return ""; }},
+    {.path = "log.level",
+     .type = value_type::choice,
+     .need = presence::defaulted,
+     .default_text = "info",
+     .description = "Lowest level that is written.",
+     .choices = log_levels,
+     .apply = [](settings& s, const value& v) { s.log.level = to_level(v); },
+     .render = [](const settings& s) -> std::optional<std::string> { return std::string(to_string(s.log.level)); }},
+    {.path = "log.format",
+     .type = value_type::choice,
+     .need = presence::defaulted,
+     .default_text = "text",
+     .description = "`text`: message and key=value fields; `json`: one JSON object per line.",
+     .choices = log_formats,
+     .apply = [](settings& s, const value& v) { s.log.format = choice_to<log_settings::format_kind>(log_formats, v); },
+     .render = [](const settings& s) -> std::optional<std::string> { return choice_name(log_formats, s.log.format); }},
+    // daemon --------------------------------------------------------------------------------------------
+    {.path = "daemon",
+     .type = value_type::section,
+     .need = presence::defaulted,
+     .description = "Process-wide behaviour.",
+     .apply = [](settings&, const value&) {},
+     .render = [](const settings&) -> std::optional<std::string> { return ""; }},
+    {.path = "daemon.worker_threads",
+     .type = value_type::integer,
+     .need = presence::defaulted,
+     .default_text = "2",
+     .unit = "threads",
+     .description = "Threads for blocking work (database, PDF rendering); network I/O has its own thread.",
+     .min = 1,
+     .max = 64,
+     .apply = [](settings& s, const value& v) {
+         s.daemon.worker_threads = static_cast<unsigned>(std::get<std::int64_t>(v));
+     },
+     .render = [](const settings& s) -> std::optional<std::string> { return std::to_string(s.daemon.worker_threads); }},
+    {.path = "daemon.shutdown_grace",
+     .type = value_type::duration,
+     .need = presence::defaulted,
+     .default_text = "20s",
+     .unit = "`ms` `s` `m` `h` `d`",
+     .description = "On SIGTERM, how long running jobs may take to finish before they are cancelled.",
+     .apply = [](settings& s, const value& v) { s.daemon.shutdown_grace = std::get<std::chrono::milliseconds>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> { return format_duration(s.daemon.shutdown_grace); }},
+    // store ---------------------------------------------------------------------------------------------
+    {.path = "store",
+     .type = value_type::section,
+     .need = presence::defaulted,
+     .description = "Where invoices, sync state and the outbox are kept.",
+     .apply = [](settings&, const value&) {},
+     .render = [](const settings&) -> std::optional<std::string> { return ""; }},
+    {.path = "store.backend",
+     .type = value_type::choice,
+     .need = presence::defaulted,
+     .default_text = "sqlite",
+     .description = "Database engine. `postgresql` is planned but not available in this version.",
+     .choices = store_backends,
+     .unavailable = later_backends,
+     .apply = [](settings& s, const value& v) {
+         s.store.backend = choice_to<store_settings::backend_kind>(store_backends, v);
+     },
+     .render = [](const settings& s) -> std::optional<std::string> { return choice_name(store_backends, s.store.backend); }},
+    {.path = "store.path",
+     .type = value_type::path,
+     .need = presence::defaulted,
+     .default_text = "fakturad.sqlite",
+     .description = "SQLite database file; its directory must be writable (WAL files live beside it).",
+     .apply = [](settings& s, const value& v) { s.store.path = std::get<std::filesystem::path>(v); },
+     .render = [](const settings& s) { return path_text(s.store.path); }},
+    {.path = "store.busy_timeout",
+     .type = value_type::duration,
+     .need = presence::defaulted,
+     .default_text = "5s",
+     .unit = "`ms` `s` `m` `h` `d`",
+     .description = "How long a statement waits for a lock held by another connection.",
+     .apply = [](settings& s, const value& v) { s.store.busy_timeout = std::get<std::chrono::milliseconds>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> { return format_duration(s.store.busy_timeout); }},
+    {.path = "store.synchronous",
+     .type = value_type::choice,
+     .need = presence::defaulted,
+     .default_text = "full",
+     .description = "SQLite `synchronous` pragma. `full` survives power loss; `normal` may lose the last commits.",
+     .choices = sync_modes,
+     .apply = [](settings& s, const value& v) { s.store.synchronous_full = std::get<std::string>(v) == "full"; },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return s.store.synchronous_full ? "full" : "normal";
+     }},
+    // control -------------------------------------------------------------------------------------------
+    {.path = "control",
+     .type = value_type::section,
+     .need = presence::defaulted,
+     .description = "The control API used by fakturactl.",
+     .apply = [](settings&, const value&) {},
+     .render = [](const settings&) -> std::optional<std::string> { return ""; }},
+    {.path = "control.socket",
+     .type = value_type::path,
+     .need = presence::defaulted,
+     .default_text = "fakturad.sock",
+     .description = "UNIX socket of the control API.",
+     .apply = [](settings& s, const value& v) { s.control.socket = std::get<std::filesystem::path>(v); },
+     .render = [](const settings& s) { return path_text(s.control.socket); }},
+    {.path = "control.socket_mode",
+     .type = value_type::file_mode,
+     .need = presence::defaulted,
+     .default_text = "0660",
+     .unit = "octal",
+     .description = "Permission bits of the socket; write it quoted, e.g. `\"0660\"`.",
+     .apply = [](settings& s, const value& v) {
+         s.control.socket_mode = static_cast<unsigned>(std::get<std::int64_t>(v));
+     },
+     .render = [](const settings& s) -> std::optional<std::string> { return mode_text(s.control.socket_mode); }},
+    {.path = "control.http_listen",
+     .type = value_type::listen_address,
+     .need = presence::optional,
+     .description = "Optional HTTP listener (status, /metrics). Loopback only: `127.x.x.x`, `[::1]` or "
+                    "`localhost`; port 0 picks a free port.",
+     .apply = [](settings& s, const value& v) {
+         if (const auto* e = std::get_if<endpoint>(&v)) {
+             s.control.http_listen = *e;
+         }
+     },
+     .render = [](const settings& s) { return endpoint_text(s.control.http_listen); }},
+    {.path = "control.request_timeout",
+     .type = value_type::duration,
+     .need = presence::defaulted,
+     .default_text = "10s",
+     .unit = "`ms` `s` `m` `h` `d`",
+     .description = "Longest time a control request may take.",
+     .apply = [](settings& s, const value& v) { s.control.request_timeout = std::get<std::chrono::milliseconds>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> { return format_duration(s.control.request_timeout); }},
+    // salesforce ----------------------------------------------------------------------------------------
+    {.path = "salesforce",
+     .type = value_type::section,
+     .need = presence::optional,
+     .description = "The Salesforce org to sync with. Without this section no Salesforce connector runs.",
+     .apply = [](settings& s, const value&) { s.salesforce.emplace(); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return s.salesforce ? std::optional<std::string>("") : std::nullopt;
+     }},
+    {.path = "salesforce.instance_url",
+     .type = value_type::url,
+     .need = presence::required,
+     .description = "The org's My Domain URL, e.g. `https://example.my.salesforce.com`. `http` only for "
+                    "loopback hosts (the local emulator).",
+     .apply = [](settings& s, const value& v) { sf(s).instance_url = std::get<std::string>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> { return sf(s).instance_url; }},
+    {.path = "salesforce.login_url",
+     .type = value_type::url,
+     .need = presence::defaulted,
+     .default_text = "https://login.salesforce.com",
+     .description = "OAuth token endpoint host; `https://test.salesforce.com` for sandboxes.",
+     .apply = [](settings& s, const value& v) { sf(s).login_url = std::get<std::string>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> { return sf(s).login_url; }},
+    {.path = "salesforce.api_version",
+     .type = value_type::api_version,
+     .need = presence::defaulted,
+     .default_text = "62.0",
+     .description = "REST API version, quoted, from `\"50.0\"` to `\"62.0\"`.",
+     .min = 500,
+     .max = 620,
+     .apply = [](settings& s, const value& v) { sf(s).api_version = std::get<std::string>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> { return sf(s).api_version; }},
+    {.path = "salesforce.auth",
+     .type = value_type::section,
+     .need = presence::required,
+     .description = "OAuth 2.0 flow fakturad uses to obtain access tokens.",
+     .apply = [](settings&, const value&) {},
+     .render = [](const settings&) -> std::optional<std::string> { return ""; }},
+    {.path = "salesforce.auth.flow",
+     .type = value_type::choice,
+     .need = presence::required,
+     .description = "`jwt_bearer` (certificate-signed JWT, recommended) or `client_credentials`.",
+     .choices = auth_flows,
+     .apply = [](settings& s, const value& v) {
+         sf(s).auth.flow = choice_to<salesforce_auth_settings::flow_kind>(auth_flows, v);
+     },
+     .render = [](const settings& s) -> std::optional<std::string> { return choice_name(auth_flows, sf(s).auth.flow); }},
+    {.path = "salesforce.auth.client_id",
+     .type = value_type::string,
+     .need = presence::required,
+     .description = "Consumer key of the connected app (not a secret).",
+     .apply = [](settings& s, const value& v) { sf(s).auth.client_id = std::get<std::string>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> { return sf(s).auth.client_id; }},
+    {.path = "salesforce.auth.username",
+     .type = value_type::string,
+     .need = presence::required_if,
+     .description = "Integration user the JWT is issued for (jwt_bearer only).",
+     .when = {"salesforce.auth.flow", "jwt_bearer"},
+     .apply = [](settings& s, const value& v) { sf(s).auth.username = std::get<std::string>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return sf(s).auth.username.empty() ? std::nullopt : std::optional<std::string>(sf(s).auth.username);
+     }},
+    {.path = "salesforce.auth.private_key",
+     .type = value_type::secret,
+     .need = presence::required_if,
+     .description = "PEM private key that signs the JWT (jwt_bearer only).",
+     .when = {"salesforce.auth.flow", "jwt_bearer"},
+     .apply = [](settings& s, const value& v) { sf(s).auth.private_key = std::get<resolved_secret>(v); },
+     .render = [](const settings& s) { return secret_text(sf(s).auth.private_key); }},
+    {.path = "salesforce.auth.client_secret",
+     .type = value_type::secret,
+     .need = presence::required_if,
+     .description = "Consumer secret of the connected app (client_credentials only).",
+     .when = {"salesforce.auth.flow", "client_credentials"},
+     .apply = [](settings& s, const value& v) { sf(s).auth.client_secret = std::get<resolved_secret>(v); },
+     .render = [](const settings& s) { return secret_text(sf(s).auth.client_secret); }},
+    {.path = "salesforce.ca_file",
+     .type = value_type::existing_path,
+     .need = presence::optional,
+     .description = "PEM CA bundle to trust instead of the system store (e.g. for the local emulator).",
+     .apply = [](settings& s, const value& v) {
+         if (const auto* p = std::get_if<std::filesystem::path>(&v)) {
+             sf(s).ca_file = *p;
+         }
+     },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return sf(s).ca_file ? path_text(*sf(s).ca_file) : std::nullopt;
+     }},
+    {.path = "salesforce.request_timeout",
+     .type = value_type::duration,
+     .need = presence::defaulted,
+     .default_text = "30s",
+     .unit = "`ms` `s` `m` `h` `d`",
+     .description = "Longest time one API call may take, from connect to the last byte.",
+     .apply = [](settings& s, const value& v) { sf(s).request_timeout = std::get<std::chrono::milliseconds>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> { return format_duration(sf(s).request_timeout); }},
+    {.path = "salesforce.api_share_limit",
+     .type = value_type::percent,
+     .need = presence::defaulted,
+     .default_text = "50%",
+     .unit = "`%`",
+     .description = "Share of the org's daily API request limit fakturad may use; more than 0%.",
+     .min = 1,
+     .max = 10000,
+     .apply = [](settings& s, const value& v) { sf(s).api_share_limit_bp = std::get<std::uint32_t>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return format_percent_basis_points(sf(s).api_share_limit_bp);
+     }},
+    // mappings ------------------------------------------------------------------------------------------
+    {.path = "mappings",
+     .type = value_type::path_list,
+     .need = presence::optional,
+     .description = "Mapping files (Salesforce records to billing plans). Each must exist and be valid YAML; "
+                    "the mapping module checks their content.",
+     .apply = [](settings& s, const value& v) {
+         if (const auto* list = std::get_if<std::vector<mapping_file>>(&v)) {
+             s.mappings = *list;
+         }
+     },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         // One path per line; the renderer turns them into a YAML list.
+         std::string out;
+         for (const auto& m : s.mappings) {
+             out += m.path.string();
+             out += '\n';
+         }
+         return out;
+     }},
+}};
+
+}  // namespace
+
+std::span<const key_spec> schema() {
+    return table;
+}
+
+const key_spec* find_key(std::string_view path) {
+    for (const auto& spec : table) {
+        if (spec.path == path) {
+            return &spec;
+        }
+    }
+    return nullptr;
+}
+
+std::string_view parent_of(std::string_view path) {
+    const auto dot = path.rfind('.');
+    return dot == std::string_view::npos ? std::string_view{} : path.substr(0, dot);
+}
+
+std::string_view leaf_of(std::string_view path) {
+    const auto dot = path.rfind('.');
+    return dot == std::string_view::npos ? path : path.substr(dot + 1);
+}
+
+std::string type_label(const key_spec& spec) {
+    switch (spec.type) {
+        case value_type::section: return "section";
+        case value_type::string: return "string";
+        case value_type::name: return "name";
+        case value_type::integer:
+            return "integer " + std::to_string(spec.min) + ".." + std::to_string(spec.max);
+        case value_type::choice: {
+            std::string out;
+            for (auto c : spec.choices) {
+                out += out.empty() ? "" : " / ";
+                out += c;
+            }
+            return out;
+        }
+        case value_type::duration: return "duration";
+        case value_type::percent: return "percent";
+        case value_type::path: return "path";
+        case value_type::existing_path: return "path (must exist)";
+        case value_type::file_mode: return "file mode";
+        case value_type::listen_address: return "host:port";
+        case value_type::url: return "URL";
+        case value_type::api_version: return "API version";
+        case value_type::time_zone: return "time zone";
+        case value_type::secret: return "secret";
+        case value_type::path_list: return "list of paths";
+    }
+    return "?";
+}
+
+}  // namespace fakturad::config::detail
