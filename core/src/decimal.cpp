@@ -65,7 +65,9 @@ money_result<decimal> make_decimal(uint128 mag, bool negative, int scale) {
 }
 
 // mag / 10^from_scale (from_scale 0..38) expressed at to_scale, rounded with mode when places are dropped.
-money_result<decimal> round_to_scale(uint128 mag, bool negative, int from_scale, int to_scale, rounding_mode mode) {
+money_result<decimal> round_to_scale(
+    uint128 mag, bool negative, int from_scale, int to_scale, rounding_mode mode
+) {
     if (to_scale < 0 || to_scale > decimal::max_scale) {
         return money_errc::scale_out_of_range;
     }
@@ -76,7 +78,9 @@ money_result<decimal> round_to_scale(uint128 mag, bool negative, int from_scale,
         }
         return make_decimal(mag * factor, negative, to_scale);
     }
-    return make_decimal(divide_rounded(mag, pow10_at(from_scale - to_scale), negative, mode), negative, to_scale);
+    return make_decimal(
+        divide_rounded(mag, pow10_at(from_scale - to_scale), negative, mode), negative, to_scale
+    );
 }
 
 // Both mantissas at the larger scale; each fits 2^63 * 10^18 < 2^123.
@@ -96,7 +100,8 @@ aligned align(decimal a, decimal b) {
 }
 
 money_result<decimal> from_int128(int128 value, int scale) {
-    if (value > static_cast<int128>(decimal::max_mantissa) || value < static_cast<int128>(decimal::min_mantissa)) {
+    if (value > static_cast<int128>(decimal::max_mantissa) ||
+        value < static_cast<int128>(decimal::min_mantissa)) {
         return money_errc::overflow;
     }
     return decimal::from_parts(static_cast<std::int64_t>(value), scale);
@@ -170,7 +175,9 @@ money_result<decimal> divide(decimal a, decimal b, int target_scale, rounding_mo
     // q = a.m * 10^exponent / b.m at target_scale; exponent is in [-18, 36].
     int exponent = target_scale + b.scale() - a.scale();
     if (exponent < 0) {
-        return make_decimal(divide_rounded(n, d * pow10_at(-exponent), negative, mode), negative, target_scale);
+        return make_decimal(
+            divide_rounded(n, d * pow10_at(-exponent), negative, mode), negative, target_scale
+        );
     }
     // Long division in chunks of up to 18 digits: n * 10^36 would not fit 128 bits, but r * 10^18 always
     // does because r < d < 2^63.
@@ -256,7 +263,8 @@ std::string parse_error_message(std::string_view text, std::error_code ec) {
     }
     std::string message;
     if (ec == money_errc::overflow) {
-        message = "decimal '" + shown + "' is out of range: at most 19 significant digits, magnitude at most 9223372036854775807";
+        message = "decimal '" + shown +
+                  "' is out of range: at most 19 significant digits, magnitude at most 9223372036854775807";
     } else if (ec == money_errc::scale_out_of_range) {
         message = "decimal '" + shown + "' has more than 18 decimal places";
     } else {

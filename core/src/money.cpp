@@ -76,7 +76,9 @@ money money::zero(fakturad::currency currency) noexcept {
     return {*decimal::from_parts(0, currency.minor_units()), currency};
 }
 
-bool money::is_in_minor_units() const noexcept { return amount_.trimmed().scale() <= currency_.minor_units(); }
+bool money::is_in_minor_units() const noexcept {
+    return amount_.trimmed().scale() <= currency_.minor_units();
+}
 
 money_result<money> add(money a, money b) noexcept {
     if (!(a.currency() == b.currency())) {
@@ -117,8 +119,8 @@ std::string format_money(money value, money_style style) {
     const std::string digits = to_fixed_string(magnitude, places);
     const std::size_t point = digits.find('.');
     const std::string_view integer_part = std::string_view(digits).substr(0, point);
-    const std::string_view fraction = point == std::string::npos ? std::string_view{}
-                                                                  : std::string_view(digits).substr(point + 1);
+    const std::string_view fraction =
+        point == std::string::npos ? std::string_view{} : std::string_view(digits).substr(point + 1);
     const bool negative = value.is_negative() && !value.is_zero();
     std::string out;
     if (negative) {

@@ -74,9 +74,7 @@ money_result<money> round_tax_amount(money taxable_amount, decimal rate_percent)
 money vat_breakdown::tax_delta() const { return tax_amount - tax_amount_per_category; }
 
 money_result<invoice_totals> compute_invoice_totals(
-    std::span<const invoice_totals_line> lines,
-    currency cur,
-    vat_rounding mode
+    std::span<const invoice_totals_line> lines, currency cur, vat_rounding mode
 ) {
     const decimal zero = money::zero(cur).amount();
     std::vector<money> line_nets;

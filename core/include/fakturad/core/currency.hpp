@@ -24,11 +24,11 @@
 // Contract: currency is a small value (a pointer into the static table); copies are free, two currencies
 // are equal iff their codes are equal, lookups do not allocate, the table is immutable and thread-safe.
 
+#include "fakturad/core/money_error.hpp"
+
 #include <cstdint>
 #include <span>
 #include <string_view>
-
-#include "fakturad/core/money_error.hpp"
 
 namespace fakturad {
 

@@ -28,15 +28,15 @@
 //
 // Hot path: construction, comparison, arithmetic, parse_decimal and to_chars do not allocate.
 
+#include "fakturad/core/money_error.hpp"
+#include "fakturad/core/rounding_mode.hpp"
+
 #include <charconv>
 #include <compare>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include "fakturad/core/money_error.hpp"
-#include "fakturad/core/rounding_mode.hpp"
 
 namespace fakturad {
 
@@ -124,11 +124,15 @@ private:
 // a * b rounded once, with the given mode, to target_scale (0..18). The full product is held in 128 bits,
 // so e.g. quantity (scale 4) x unit price (scale 6) -> line net (scale 2) rounds exactly once.
 // Errors: overflow, scale_out_of_range.
-[[nodiscard]] money_result<decimal> multiply(decimal a, decimal b, int target_scale, rounding_mode mode) noexcept;
+[[nodiscard]] money_result<decimal> multiply(
+    decimal a, decimal b, int target_scale, rounding_mode mode
+) noexcept;
 
 // a / b rounded once, with the given mode, to target_scale (0..18).
 // Errors: division_by_zero, overflow, scale_out_of_range.
-[[nodiscard]] money_result<decimal> divide(decimal a, decimal b, int target_scale, rounding_mode mode) noexcept;
+[[nodiscard]] money_result<decimal> divide(
+    decimal a, decimal b, int target_scale, rounding_mode mode
+) noexcept;
 
 // The value at target_scale (0..18): exact when target_scale >= a.scale (errors: overflow), otherwise
 // rounded with the given mode (cannot overflow).
@@ -167,6 +171,8 @@ std::to_chars_result to_chars(char* first, char* last, decimal value) noexcept;
 
 // Text with exactly `places` fraction digits (0..18): zeros appended when places >= scale (always exact),
 // otherwise rounded once with `mode`. Throws money_error(scale_out_of_range) for places outside 0..18.
-[[nodiscard]] std::string to_fixed_string(decimal value, int places, rounding_mode mode = commercial_rounding);
+[[nodiscard]] std::string to_fixed_string(
+    decimal value, int places, rounding_mode mode = commercial_rounding
+);
 
 }  // namespace fakturad

@@ -10,13 +10,13 @@
 // Errors: as in decimal.hpp plus currency_mismatch; the operators throw money_error. Nothing here
 // allocates except the formatting functions that return std::string.
 
-#include <compare>
-#include <string>
-
 #include "fakturad/core/currency.hpp"
 #include "fakturad/core/decimal.hpp"
 #include "fakturad/core/money_error.hpp"
 #include "fakturad/core/rounding_mode.hpp"
+
+#include <compare>
+#include <string>
 
 namespace fakturad {
 
@@ -55,12 +55,16 @@ private:
 
 // amount * factor rounded once to target_scale (e.g. a price times a proration factor).
 // Errors: overflow, scale_out_of_range.
-[[nodiscard]] money_result<money> multiply(money a, decimal factor, int target_scale, rounding_mode mode) noexcept;
+[[nodiscard]] money_result<money> multiply(
+    money a, decimal factor, int target_scale, rounding_mode mode
+) noexcept;
 
 // The amount brought to exactly the currency's minor units with the given mode: 12.345 EUR -> 12.35 EUR,
 // 1234.5 JPY -> 1235 JPY, 12.3 BHD -> 12.300 BHD. Errors: overflow (only when places are added to a
 // mantissa that is already near the int64 limit).
-[[nodiscard]] money_result<money> round_to_minor_units(money a, rounding_mode mode = commercial_rounding) noexcept;
+[[nodiscard]] money_result<money> round_to_minor_units(
+    money a, rounding_mode mode = commercial_rounding
+) noexcept;
 
 // Throwing conveniences.
 [[nodiscard]] money operator+(money a, money b);

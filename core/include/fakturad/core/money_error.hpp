@@ -29,9 +29,9 @@ enum class money_errc : std::uint8_t {
     overflow = 1,        // the exact or rounded result does not fit an int64 mantissa at its scale
     scale_out_of_range,  // a scale above 18 was asked for, or an exact product would need one
     division_by_zero,
-    invalid_number,      // text is not plain decimal notation (see parse_decimal)
-    currency_mismatch,   // arithmetic or comparison on amounts in two different currencies
-    unknown_currency,    // not an ISO 4217 code in fakturad's currency table
+    invalid_number,     // text is not plain decimal notation (see parse_decimal)
+    currency_mismatch,  // arithmetic or comparison on amounts in two different currencies
+    unknown_currency,   // not an ISO 4217 code in fakturad's currency table
 };
 
 [[nodiscard]] const std::error_category& money_category() noexcept;
@@ -54,13 +54,16 @@ public:
     money_error(std::error_code ec, const std::string& what) : std::system_error(ec, what) {}
 };
 
-// Either a T or an error code. Allocation-free; T must be nothrow copyable (all money types are).
+// Either a T or an error code; allocation-free when T is (every money type except invoice_totals).
 template <typename T>
 class money_result {
 public:
-    money_result(T value) noexcept : state_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
-    money_result(money_errc e) noexcept : state_(make_error_code(e)) {}  // NOLINT(google-explicit-constructor)
-    money_result(std::error_code ec) noexcept : state_(ec) {}  // NOLINT(google-explicit-constructor)
+    // Implicit on purpose, so that functions can `return value;` and `return money_errc::overflow;`.
+    // NOLINTBEGIN(google-explicit-constructor)
+    money_result(T value) noexcept : state_(std::move(value)) {}
+    money_result(money_errc e) noexcept : state_(make_error_code(e)) {}
+    money_result(std::error_code ec) noexcept : state_(ec) {}
+    // NOLINTEND(google-explicit-constructor)
 
     [[nodiscard]] bool has_value() const noexcept { return state_.index() == 0; }
     [[nodiscard]] explicit operator bool() const noexcept { return has_value(); }

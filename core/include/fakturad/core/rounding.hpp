@@ -27,14 +27,14 @@
 //
 // All functions are pure: no I/O, no clock, no floating point.
 
-#include <span>
-#include <string_view>
-#include <vector>
-
 #include "fakturad/core/currency.hpp"
 #include "fakturad/core/decimal.hpp"
 #include "fakturad/core/money.hpp"
 #include "fakturad/core/money_error.hpp"
+
+#include <span>
+#include <string_view>
+#include <vector>
 
 namespace fakturad {
 
@@ -69,8 +69,8 @@ struct vat_breakdown {
 };
 
 struct invoice_totals {
-    std::vector<money> line_net_amounts;  // BT-131 per input line, in input order
-    std::vector<money> line_tax_amounts;  // per_line: each line's rounded VAT; per_category: empty
+    std::vector<money> line_net_amounts;   // BT-131 per input line, in input order
+    std::vector<money> line_tax_amounts;   // per_line: each line's rounded VAT; per_category: empty
     std::vector<vat_breakdown> breakdown;  // sorted by category code, then rate
     money total_net;                       // BT-106 (= BT-109: no document-level allowances or charges)
     money total_tax;                       // BT-110
@@ -80,9 +80,7 @@ struct invoice_totals {
 // Applies the policy above to a line list. Every amount is in `cur` at exactly its minor units.
 // Errors: overflow, scale_out_of_range. An empty list gives zero totals and an empty breakdown.
 [[nodiscard]] money_result<invoice_totals> compute_invoice_totals(
-    std::span<const invoice_totals_line> lines,
-    currency cur,
-    vat_rounding mode = vat_rounding::per_category
+    std::span<const invoice_totals_line> lines, currency cur, vat_rounding mode = vat_rounding::per_category
 );
 
 }  // namespace fakturad

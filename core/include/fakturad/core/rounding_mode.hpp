@@ -12,10 +12,10 @@
 //
 // Values that need no rounding are never changed by any mode.
 
+#include "fakturad/core/money_error.hpp"
+
 #include <cstdint>
 #include <string_view>
-
-#include "fakturad/core/money_error.hpp"
 
 namespace fakturad {
 
