@@ -248,6 +248,7 @@ private:
                     walk_section(*spec, key, val, path);
                 } else if (spec->type == value_type::secret) {
                     error(key_at, path, "secrets are never written inline; use " + secret_variants(name));
+                    inline_secrets_.insert(path);
                 } else {
                     given_[path] = {key, val};
                 }
@@ -335,6 +336,9 @@ private:
     void evaluate_key(const key_spec& spec, const std::string& path) {
         const auto plain = given_.find(path);
         const auto secret = secrets_.find(path);
+        if (inline_secrets_.contains(path)) {
+            return;  // reported where it was written; "missing" would only confuse
+        }
         const bool is_given = plain != given_.end() || secret != secrets_.end();
         const bool is_secret = spec.type == value_type::secret;
         const std::string how = is_secret ? "; give " + secret_variants(detail::leaf_of(spec.path)) : "";
@@ -659,8 +663,9 @@ private:
         error(
             where,
             path,
-            "unknown time zone '" + std::string(text) + "'" + (hint ? "; did you mean '" + *hint + "'?" : "") +
-                "; use an IANA name such as Europe/Berlin (see /usr/share/zoneinfo)"
+            "unknown time zone '" + std::string(text) + "'; " +
+                (hint ? "did you mean '" + *hint + "'?"
+                      : std::string("use an IANA name such as Europe/Berlin (see /usr/share/zoneinfo)"))
         );
         return std::nullopt;
     }
@@ -836,6 +841,7 @@ private:
     std::map<std::string, given_key> given_;
     std::map<std::string, given_secret> secrets_;
     std::map<std::string, location> sections_;       // present sections -> mark to cite for missing keys
+    std::set<std::string> inline_secrets_;           // secrets written inline, already reported
     std::set<std::string> broken_;                   // sections that are not mappings; their keys are skipped
     std::map<std::string, std::string> choices_;     // validated enumeration values, for conditions
     std::vector<std::pair<const key_spec*, value>> values_;
