@@ -1,12 +1,16 @@
 #include "fakturad/config/loader.hpp"
 
+#include "fakturad/core/units.hpp"
+#include "schema.hpp"
+#include "text.hpp"
+
+#include <boost/url/ipv4_address.hpp>
+#include <boost/url/ipv6_address.hpp>
+#include <boost/url/parse.hpp>
 #include <date/tz.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <boost/url/ipv4_address.hpp>
-#include <boost/url/ipv6_address.hpp>
-#include <boost/url/parse.hpp>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -16,10 +20,6 @@
 #include <set>
 #include <stdexcept>
 #include <system_error>
-
-#include "fakturad/core/units.hpp"
-#include "schema.hpp"
-#include "text.hpp"
 
 namespace fakturad::config {
 namespace {
@@ -274,7 +274,9 @@ private:
         }
     }
 
-    void walk_section(const key_spec& spec, const YAML::Node& key, const YAML::Node& val, const std::string& path) {
+    void walk_section(
+        const key_spec& spec, const YAML::Node& key, const YAML::Node& val, const std::string& path
+    ) {
         if (val.IsMap()) {
             sections_[path] = at(val.Mark());
             walk(val, path);
@@ -289,7 +291,9 @@ private:
         }
     }
 
-    void unknown_key(location where, const std::string& prefix, const std::string& path, const std::string& name) {
+    void unknown_key(
+        location where, const std::string& prefix, const std::string& path, const std::string& name
+    ) {
         const auto allowed = allowed_keys(prefix);
         if (auto hint = detail::nearest(name, allowed)) {
             error(where, path, "unknown key; did you mean '" + *hint + "'?");
@@ -300,7 +304,9 @@ private:
             list += list.empty() ? "" : ", ";
             list += a;
         }
-        error(where, path, "unknown key; allowed keys" + (prefix.empty() ? "" : " in " + prefix) + ": " + list);
+        error(
+            where, path, "unknown key; allowed keys" + (prefix.empty() ? "" : " in " + prefix) + ": " + list
+        );
     }
 
     location parent_mark(std::string_view path) const {
@@ -352,8 +358,8 @@ private:
             const std::string rule = std::string(spec.when.key) + " is " + std::string(spec.when.equals);
             if (!needed && is_given) {
                 const YAML::Node& key = is_secret ? secret->second.key : plain->second.key;
-                const std::string written = is_secret ? join_path(detail::parent_of(spec.path), secret->second.key_name)
-                                                      : path;
+                const std::string written =
+                    is_secret ? join_path(detail::parent_of(spec.path), secret->second.key_name) : path;
                 error(at(key.Mark()), written, "only used when " + rule + "; remove it");
                 return;
             }
@@ -389,27 +395,39 @@ private:
 
     std::string expected(const key_spec& spec) const {
         switch (spec.type) {
-            case value_type::string: return "a non-empty string";
-            case value_type::name: return "a name of 1 to 64 letters, digits, '.', '_' or '-'";
+            case value_type::string:
+                return "a non-empty string";
+            case value_type::name:
+                return "a name of 1 to 64 letters, digits, '.', '_' or '-'";
             case value_type::integer:
                 return "an integer from " + std::to_string(spec.min) + " to " + std::to_string(spec.max);
-            case value_type::choice: return "one of " + join_choices(spec.choices, ", ");
-            case value_type::duration: return "a duration with a unit (ms, s, m, h, d), e.g. 30s";
+            case value_type::choice:
+                return "one of " + join_choices(spec.choices, ", ");
+            case value_type::duration:
+                return "a duration with a unit (ms, s, m, h, d), e.g. 30s";
             case value_type::percent:
-                return "a percentage from " + format_percent_basis_points(static_cast<std::uint32_t>(spec.min)) +
-                       " to " + format_percent_basis_points(static_cast<std::uint32_t>(spec.max));
+                return "a percentage from " +
+                       format_percent_basis_points(static_cast<std::uint32_t>(spec.min)) + " to " +
+                       format_percent_basis_points(static_cast<std::uint32_t>(spec.max));
             case value_type::path:
-            case value_type::existing_path: return "a file path";
-            case value_type::file_mode: return "an octal file mode from \"0000\" to \"0777\", e.g. \"0660\"";
-            case value_type::listen_address: return "host:port on a loopback host, e.g. 127.0.0.1:8080";
-            case value_type::url: return "an https URL such as https://example.my.salesforce.com";
+            case value_type::existing_path:
+                return "a file path";
+            case value_type::file_mode:
+                return "an octal file mode from \"0000\" to \"0777\", e.g. \"0660\"";
+            case value_type::listen_address:
+                return "host:port on a loopback host, e.g. 127.0.0.1:8080";
+            case value_type::url:
+                return "an https URL such as https://example.my.salesforce.com";
             case value_type::api_version:
                 return "an API version from " + version_text(spec.min) + " to " + version_text(spec.max) +
                        " such as \"" + version_text(spec.max) + "\"";
-            case value_type::time_zone: return "an IANA time zone name such as Europe/Berlin";
-            case value_type::path_list: return "a list of file paths";
+            case value_type::time_zone:
+                return "an IANA time zone name such as Europe/Berlin";
+            case value_type::path_list:
+                return "a list of file paths";
             case value_type::secret:
-            case value_type::section: break;
+            case value_type::section:
+                break;
         }
         return "a value";
     }
@@ -435,10 +453,7 @@ private:
     }
 
     std::optional<value> convert_text(
-        const key_spec& spec,
-        std::string_view text,
-        location where,
-        const std::string& path
+        const key_spec& spec, std::string_view text, location where, const std::string& path
     ) {
         auto fail = [&](std::string message) -> std::optional<value> {
             error(where, path, std::move(message));
@@ -453,7 +468,8 @@ private:
                 return value(std::string(text));
             case value_type::name:
                 if (text.empty() || text.size() > 64 || !std::all_of(text.begin(), text.end(), [](char c) {
-                        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' || c == '-';
+                        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' ||
+                               c == '-';
                     })) {
                     return fail("expected " + expected(spec) + got);
                 }
@@ -470,7 +486,8 @@ private:
                 if (std::find(spec.choices.begin(), spec.choices.end(), text) != spec.choices.end()) {
                     return value(std::string(text));
                 }
-                if (std::find(spec.unavailable.begin(), spec.unavailable.end(), text) != spec.unavailable.end()) {
+                if (std::find(spec.unavailable.begin(), spec.unavailable.end(), text) !=
+                    spec.unavailable.end()) {
                     return fail(
                         "'" + std::string(text) + "' is not available in this version; use " +
                         join_choices(spec.choices, " or ")
@@ -478,7 +495,9 @@ private:
                 }
                 const std::vector<std::string> names(spec.choices.begin(), spec.choices.end());
                 const auto hint = detail::nearest(text, names);
-                return fail("expected " + expected(spec) + got + (hint ? "; did you mean '" + *hint + "'?" : ""));
+                return fail(
+                    "expected " + expected(spec) + got + (hint ? "; did you mean '" + *hint + "'?" : "")
+                );
             }
             case value_type::duration: {
                 auto parsed = parse_duration(text);
@@ -514,8 +533,9 @@ private:
             }
             case value_type::file_mode: {
                 unsigned mode = 0;
-                const bool shape = (text.size() == 3 || text.size() == 4) &&
-                                   std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '7'; });
+                const bool shape =
+                    (text.size() == 3 || text.size() == 4) &&
+                    std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '7'; });
                 if (shape) {
                     for (char c : text) {
                         mode = mode * 8U + static_cast<unsigned>(c - '0');
@@ -526,22 +546,28 @@ private:
                 }
                 return value(static_cast<std::int64_t>(mode));
             }
-            case value_type::listen_address: return convert_listen(spec, text, where, path);
-            case value_type::url: return convert_url(spec, text, where, path);
+            case value_type::listen_address:
+                return convert_listen(spec, text, where, path);
+            case value_type::url:
+                return convert_url(spec, text, where, path);
             case value_type::api_version: {
-                const bool shape = text.size() == 4 && std::isdigit(static_cast<unsigned char>(text[0])) != 0 &&
+                const bool shape = text.size() == 4 &&
+                                   std::isdigit(static_cast<unsigned char>(text[0])) != 0 &&
                                    std::isdigit(static_cast<unsigned char>(text[1])) != 0 && text[2] == '.' &&
                                    std::isdigit(static_cast<unsigned char>(text[3])) != 0;
-                const std::int64_t tenths = shape ? (text[0] - '0') * 100 + (text[1] - '0') * 10 + (text[3] - '0') : 0;
+                const std::int64_t tenths =
+                    shape ? (text[0] - '0') * 100 + (text[1] - '0') * 10 + (text[3] - '0') : 0;
                 if (!shape || tenths < spec.min || tenths > spec.max) {
                     return fail("expected " + expected(spec) + got);
                 }
                 return value(std::string(text));
             }
-            case value_type::time_zone: return convert_time_zone(text, where, path);
+            case value_type::time_zone:
+                return convert_time_zone(text, where, path);
             case value_type::section:
             case value_type::secret:
-            case value_type::path_list: break;
+            case value_type::path_list:
+                break;
         }
         throw std::logic_error("config schema: no text conversion for " + path);
     }
@@ -552,10 +578,7 @@ private:
     }
 
     std::optional<value> convert_listen(
-        const key_spec& spec,
-        std::string_view text,
-        location where,
-        const std::string& path
+        const key_spec& spec, std::string_view text, location where, const std::string& path
     ) {
         const std::string got = ", got '" + std::string(text) + "'";
         std::string_view host;
@@ -583,8 +606,8 @@ private:
         }
         std::uint32_t port = 0;
         const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-        if (host.empty() || port_text.empty() || ec != std::errc{} || end != port_text.data() + port_text.size() ||
-            port > 65535) {
+        if (host.empty() || port_text.empty() || ec != std::errc{} ||
+            end != port_text.data() + port_text.size() || port > 65535) {
             error(where, path, "expected host:port with a port from 0 to 65535" + got);
             return std::nullopt;
         }
@@ -593,7 +616,8 @@ private:
                 where,
                 path,
                 "host '" + std::string(host) +
-                    "' is not a loopback address; the control API listens only on 127.x.x.x, [::1] or localhost "
+                    "' is not a loopback address; the control API listens only on 127.x.x.x, [::1] or "
+                    "localhost "
                     "(put a reverse proxy in front of it for remote access)"
             );
             return std::nullopt;
@@ -602,10 +626,7 @@ private:
     }
 
     std::optional<value> convert_url(
-        const key_spec& spec,
-        std::string_view text,
-        location where,
-        const std::string& path
+        const key_spec& spec, std::string_view text, location where, const std::string& path
     ) {
         auto parsed = boost::urls::parse_absolute_uri(text);
         if (parsed && parsed->has_userinfo()) {
@@ -631,9 +652,7 @@ private:
         }
         if (scheme == boost::urls::scheme::http && !is_loopback_host(host)) {
             error(
-                where,
-                path,
-                "http is only allowed for loopback hosts (the local emulator); use https" + got
+                where, path, "http is only allowed for loopback hosts (the local emulator); use https" + got
             );
             return std::nullopt;
         }
@@ -656,7 +675,11 @@ private:
                 names.emplace_back(zone.name());
             }
         } catch (const std::exception& e) {
-            error(where, path, std::string("cannot read the time zone database: ") + e.what() + "; install tzdata");
+            error(
+                where,
+                path,
+                std::string("cannot read the time zone database: ") + e.what() + "; install tzdata"
+            );
             return std::nullopt;
         }
         const auto hint = detail::nearest(text, names);
@@ -674,7 +697,8 @@ private:
         const std::string path = join_path(detail::parent_of(spec.path), given.key_name);
         const std::string base(detail::leaf_of(spec.path));
         const location key_at = at(given.key.Mark());
-        static constexpr std::string_view what[] = {"a file path", "an environment variable name", "a credential name"};
+        static constexpr std::string_view what[] = {
+            "a file path", "an environment variable name", "a credential name"};
         const auto kind_index = static_cast<std::size_t>(given.from);
         if (!given.value.IsScalar() || given.value.Scalar().empty()) {
             error(
@@ -701,8 +725,10 @@ private:
                     error(
                         key_at,
                         path,
-                        "environment variable " + name + " is not set; set it for the service (Environment= or "
-                            "EnvironmentFile=) or use " + base + "_file or " + base + "_credential"
+                        "environment variable " + name +
+                            " is not set; set it for the service (Environment= or "
+                            "EnvironmentFile=) or use " +
+                            base + "_file or " + base + "_credential"
                     );
                     return std::nullopt;
                 }
@@ -735,8 +761,8 @@ private:
                     error(
                         key_at,
                         path,
-                        "credential '" + name + "' not found in $CREDENTIALS_DIRECTORY; add LoadCredential=" + name +
-                            ":<file> to the service unit"
+                        "credential '" + name + "' not found in $CREDENTIALS_DIRECTORY; add LoadCredential=" +
+                            name + ":<file> to the service unit"
                     );
                     return std::nullopt;
                 }
@@ -748,15 +774,13 @@ private:
                 break;
             }
         }
-        return value(resolved_secret{secret<std::string>(std::move(content)), secret_source{given.from, name}});
+        return value(resolved_secret{secret<std::string>(std::move(content)), secret_source{given.from, name}}
+        );
     }
 
     // The file's content without one trailing newline (editors add it; keys and tokens never end in one).
     std::optional<std::string> read_secret_file(
-        const fs::path& file,
-        const std::string& shown,
-        location where,
-        const std::string& path
+        const fs::path& file, const std::string& shown, location where, const std::string& path
     ) {
         std::error_code ec;
         if (!fs::exists(file, ec)) {
@@ -819,9 +843,9 @@ private:
                 (void)YAML::Load(*content);
             } catch (const YAML::ParserException& e) {
                 // Named as reachable from where the caller stands, like the config file itself.
-                const fs::path shown =
-                    fs::path(written).is_absolute() ? fs::path(written)
-                                                    : (fs::path(file_).parent_path() / written).lexically_normal();
+                const fs::path shown = fs::path(written).is_absolute()
+                                           ? fs::path(written)
+                                           : (fs::path(file_).parent_path() / written).lexically_normal();
                 error_in(shown.string(), at(e.mark), "", "YAML syntax error: " + e.msg);
                 ok = false;
                 continue;
@@ -840,10 +864,10 @@ private:
     std::vector<diagnostic> errors_;
     std::map<std::string, given_key> given_;
     std::map<std::string, given_secret> secrets_;
-    std::map<std::string, location> sections_;       // present sections -> mark to cite for missing keys
-    std::set<std::string> inline_secrets_;           // secrets written inline, already reported
-    std::set<std::string> broken_;                   // sections that are not mappings; their keys are skipped
-    std::map<std::string, std::string> choices_;     // validated enumeration values, for conditions
+    std::map<std::string, location> sections_;    // present sections -> mark to cite for missing keys
+    std::set<std::string> inline_secrets_;        // secrets written inline, already reported
+    std::set<std::string> broken_;                // sections that are not mappings; their keys are skipped
+    std::map<std::string, std::string> choices_;  // validated enumeration values, for conditions
     std::vector<std::pair<const key_spec*, value>> values_;
 };
 
@@ -851,9 +875,12 @@ private:
 
 std::string_view to_string(secret_source::kind from) noexcept {
     switch (from) {
-        case secret_source::kind::file: return "file";
-        case secret_source::kind::env: return "env";
-        case secret_source::kind::credential: return "credential";
+        case secret_source::kind::file:
+            return "file";
+        case secret_source::kind::env:
+            return "env";
+        case secret_source::kind::credential:
+            return "credential";
     }
     return "unknown";
 }
@@ -881,9 +908,7 @@ environment environment::process() {
     }};
 }
 
-bool load_result::ok() const {
-    return errors.empty() && config.has_value();
-}
+bool load_result::ok() const { return errors.empty() && config.has_value(); }
 
 load_result load_file(const std::filesystem::path& path, const environment& env) {
     std::string reason;

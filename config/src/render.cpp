@@ -1,11 +1,11 @@
 // render_effective and schema_markdown: the two texts generated from the schema table.
+#include "fakturad/config/loader.hpp"
+#include "schema.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <set>
-
-#include "fakturad/config/loader.hpp"
-#include "schema.hpp"
 
 namespace fakturad::config {
 namespace {
@@ -27,8 +27,10 @@ std::string markdown_default(const key_spec& spec) {
     switch (spec.need) {
         case presence::defaulted:
             return spec.default_text.empty() ? "" : "`" + std::string(spec.default_text) + "`";
-        case presence::optional: return spec.type == value_type::section ? "*absent*" : "*unset*";
-        case presence::required: return "*required*";
+        case presence::optional:
+            return spec.type == value_type::section ? "*absent*" : "*unset*";
+        case presence::required:
+            return "*required*";
         case presence::required_if:
             return "*required if `" + std::string(detail::leaf_of(spec.when.key)) + "` is `" +
                    std::string(spec.when.equals) + "`*";
@@ -50,7 +52,9 @@ std::string render_effective(const settings& s) {
         if (skipped) {
             continue;
         }
-        const std::string indent(2 * static_cast<std::size_t>(std::count(spec.path.begin(), spec.path.end(), '.')), ' ');
+        const std::string indent(
+            2 * static_cast<std::size_t>(std::count(spec.path.begin(), spec.path.end(), '.')), ' '
+        );
         const std::string key = indent + std::string(detail::leaf_of(spec.path)) + ":";
         const auto text = spec.render(s);
         if (spec.type == value_type::section) {

@@ -1,10 +1,10 @@
 #include "schema.hpp"
 
+#include "fakturad/core/units.hpp"
+
 #include <algorithm>
 #include <array>
 #include <stdexcept>
-
-#include "fakturad/core/units.hpp"
 
 namespace fakturad::config::detail {
 namespace {
@@ -37,7 +37,8 @@ std::string choice_name(const std::array<std::string_view, N>& names, Enum e) {
 log_level to_level(const value& v) {
     // log_level has more enumerators than the config offers; map by name, not by position.
     const auto& text = std::get<std::string>(v);
-    for (auto level : {log_level::trace, log_level::debug, log_level::info, log_level::warn, log_level::error}) {
+    for (auto level :
+         {log_level::trace, log_level::debug, log_level::info, log_level::warn, log_level::error}) {
         if (to_string(level) == text) {
             return level;
         }
@@ -45,9 +46,7 @@ log_level to_level(const value& v) {
     throw std::logic_error("config schema: unvalidated log level " + text);
 }
 
-std::optional<std::string> path_text(const std::filesystem::path& p) {
-    return p.string();
-}
+std::optional<std::string> path_text(const std::filesystem::path& p) { return p.string(); }
 
 std::optional<std::string> secret_text(const std::optional<resolved_secret>& s) {
     if (!s) {
@@ -73,12 +72,8 @@ std::optional<std::string> endpoint_text(const std::optional<endpoint>& e) {
 }
 
 // Shorthands for the table below; `sf` is only called for a present salesforce section.
-salesforce_settings& sf(settings& s) {
-    return s.salesforce.value();
-}
-const salesforce_settings& sf(const settings& s) {
-    return s.salesforce.value();
-}
+salesforce_settings& sf(settings& s) { return s.salesforce.value(); }
+const salesforce_settings& sf(const settings& s) { return s.salesforce.value(); }
 
 const std::array<key_spec, 33> table{{
     // instance ------------------------------------------------------------------------------------------
@@ -116,15 +111,20 @@ const std::array<key_spec, 33> table{{
      .description = "Lowest level that is written.",
      .choices = log_levels,
      .apply = [](settings& s, const value& v) { s.log.level = to_level(v); },
-     .render = [](const settings& s) -> std::optional<std::string> { return std::string(to_string(s.log.level)); }},
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return std::string(to_string(s.log.level));
+     }},
     {.path = "log.format",
      .type = value_type::choice,
      .need = presence::defaulted,
      .default_text = "text",
      .description = "`text`: message and key=value fields; `json`: one JSON object per line.",
      .choices = log_formats,
-     .apply = [](settings& s, const value& v) { s.log.format = choice_to<log_settings::format_kind>(log_formats, v); },
-     .render = [](const settings& s) -> std::optional<std::string> { return choice_name(log_formats, s.log.format); }},
+     .apply = [](settings& s,
+                 const value& v) { s.log.format = choice_to<log_settings::format_kind>(log_formats, v); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return choice_name(log_formats, s.log.format);
+     }},
     // daemon --------------------------------------------------------------------------------------------
     {.path = "daemon",
      .type = value_type::section,
@@ -140,18 +140,22 @@ const std::array<key_spec, 33> table{{
      .description = "Threads for blocking work (database, PDF rendering); network I/O has its own thread.",
      .min = 1,
      .max = 64,
-     .apply = [](settings& s, const value& v) {
-         s.daemon.worker_threads = static_cast<unsigned>(std::get<std::int64_t>(v));
-     },
-     .render = [](const settings& s) -> std::optional<std::string> { return std::to_string(s.daemon.worker_threads); }},
+     .apply = [](settings& s, const value& v
+              ) { s.daemon.worker_threads = static_cast<unsigned>(std::get<std::int64_t>(v)); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return std::to_string(s.daemon.worker_threads);
+     }},
     {.path = "daemon.shutdown_grace",
      .type = value_type::duration,
      .need = presence::defaulted,
      .default_text = "20s",
      .unit = "`ms` `s` `m` `h` `d`",
      .description = "On SIGTERM, how long running jobs may take to finish before they are cancelled.",
-     .apply = [](settings& s, const value& v) { s.daemon.shutdown_grace = std::get<std::chrono::milliseconds>(v); },
-     .render = [](const settings& s) -> std::optional<std::string> { return format_duration(s.daemon.shutdown_grace); }},
+     .apply = [](settings& s,
+                 const value& v) { s.daemon.shutdown_grace = std::get<std::chrono::milliseconds>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return format_duration(s.daemon.shutdown_grace);
+     }},
     // store ---------------------------------------------------------------------------------------------
     {.path = "store",
      .type = value_type::section,
@@ -166,10 +170,11 @@ const std::array<key_spec, 33> table{{
      .description = "Database engine. `postgresql` is planned but not available in this version.",
      .choices = store_backends,
      .unavailable = later_backends,
-     .apply = [](settings& s, const value& v) {
-         s.store.backend = choice_to<store_settings::backend_kind>(store_backends, v);
-     },
-     .render = [](const settings& s) -> std::optional<std::string> { return choice_name(store_backends, s.store.backend); }},
+     .apply = [](settings& s, const value& v
+              ) { s.store.backend = choice_to<store_settings::backend_kind>(store_backends, v); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return choice_name(store_backends, s.store.backend);
+     }},
     {.path = "store.path",
      .type = value_type::path,
      .need = presence::defaulted,
@@ -183,15 +188,20 @@ const std::array<key_spec, 33> table{{
      .default_text = "5s",
      .unit = "`ms` `s` `m` `h` `d`",
      .description = "How long a statement waits for a lock held by another connection.",
-     .apply = [](settings& s, const value& v) { s.store.busy_timeout = std::get<std::chrono::milliseconds>(v); },
-     .render = [](const settings& s) -> std::optional<std::string> { return format_duration(s.store.busy_timeout); }},
+     .apply = [](settings& s,
+                 const value& v) { s.store.busy_timeout = std::get<std::chrono::milliseconds>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return format_duration(s.store.busy_timeout);
+     }},
     {.path = "store.synchronous",
      .type = value_type::choice,
      .need = presence::defaulted,
      .default_text = "full",
-     .description = "SQLite `synchronous` pragma. `full` survives power loss; `normal` may lose the last commits.",
+     .description =
+         "SQLite `synchronous` pragma. `full` survives power loss; `normal` may lose the last commits.",
      .choices = sync_modes,
-     .apply = [](settings& s, const value& v) { s.store.synchronous_full = std::get<std::string>(v) == "full"; },
+     .apply = [](settings& s,
+                 const value& v) { s.store.synchronous_full = std::get<std::string>(v) == "full"; },
      .render = [](const settings& s) -> std::optional<std::string> {
          return s.store.synchronous_full ? "full" : "normal";
      }},
@@ -215,20 +225,22 @@ const std::array<key_spec, 33> table{{
      .default_text = "0660",
      .unit = "octal",
      .description = "Permission bits of the socket; write it quoted, e.g. `\"0660\"`.",
-     .apply = [](settings& s, const value& v) {
-         s.control.socket_mode = static_cast<unsigned>(std::get<std::int64_t>(v));
-     },
-     .render = [](const settings& s) -> std::optional<std::string> { return mode_text(s.control.socket_mode); }},
+     .apply = [](settings& s, const value& v
+              ) { s.control.socket_mode = static_cast<unsigned>(std::get<std::int64_t>(v)); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return mode_text(s.control.socket_mode);
+     }},
     {.path = "control.http_listen",
      .type = value_type::listen_address,
      .need = presence::optional,
      .description = "Optional HTTP listener (status, /metrics). Loopback only: `127.x.x.x`, `[::1]` or "
                     "`localhost`; port 0 picks a free port.",
-     .apply = [](settings& s, const value& v) {
-         if (const auto* e = std::get_if<endpoint>(&v)) {
-             s.control.http_listen = *e;
-         }
-     },
+     .apply =
+         [](settings& s, const value& v) {
+             if (const auto* e = std::get_if<endpoint>(&v)) {
+                 s.control.http_listen = *e;
+             }
+         },
      .render = [](const settings& s) { return endpoint_text(s.control.http_listen); }},
     {.path = "control.request_timeout",
      .type = value_type::duration,
@@ -236,8 +248,11 @@ const std::array<key_spec, 33> table{{
      .default_text = "10s",
      .unit = "`ms` `s` `m` `h` `d`",
      .description = "Longest time a control request may take.",
-     .apply = [](settings& s, const value& v) { s.control.request_timeout = std::get<std::chrono::milliseconds>(v); },
-     .render = [](const settings& s) -> std::optional<std::string> { return format_duration(s.control.request_timeout); }},
+     .apply = [](settings& s,
+                 const value& v) { s.control.request_timeout = std::get<std::chrono::milliseconds>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return format_duration(s.control.request_timeout);
+     }},
     // salesforce ----------------------------------------------------------------------------------------
     {.path = "salesforce",
      .type = value_type::section,
@@ -281,10 +296,11 @@ const std::array<key_spec, 33> table{{
      .need = presence::required,
      .description = "`jwt_bearer` (certificate-signed JWT, recommended) or `client_credentials`.",
      .choices = auth_flows,
-     .apply = [](settings& s, const value& v) {
-         sf(s).auth.flow = choice_to<salesforce_auth_settings::flow_kind>(auth_flows, v);
-     },
-     .render = [](const settings& s) -> std::optional<std::string> { return choice_name(auth_flows, sf(s).auth.flow); }},
+     .apply = [](settings& s, const value& v
+              ) { sf(s).auth.flow = choice_to<salesforce_auth_settings::flow_kind>(auth_flows, v); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return choice_name(auth_flows, sf(s).auth.flow);
+     }},
     {.path = "salesforce.auth.client_id",
      .type = value_type::string,
      .need = presence::required,
@@ -318,11 +334,12 @@ const std::array<key_spec, 33> table{{
      .type = value_type::existing_path,
      .need = presence::optional,
      .description = "PEM CA bundle to trust instead of the system store (e.g. for the local emulator).",
-     .apply = [](settings& s, const value& v) {
-         if (const auto* p = std::get_if<std::filesystem::path>(&v)) {
-             sf(s).ca_file = *p;
-         }
-     },
+     .apply =
+         [](settings& s, const value& v) {
+             if (const auto* p = std::get_if<std::filesystem::path>(&v)) {
+                 sf(s).ca_file = *p;
+             }
+         },
      .render = [](const settings& s) -> std::optional<std::string> {
          return sf(s).ca_file ? path_text(*sf(s).ca_file) : std::nullopt;
      }},
@@ -332,8 +349,11 @@ const std::array<key_spec, 33> table{{
      .default_text = "30s",
      .unit = "`ms` `s` `m` `h` `d`",
      .description = "Longest time one API call may take, from connect to the last byte.",
-     .apply = [](settings& s, const value& v) { sf(s).request_timeout = std::get<std::chrono::milliseconds>(v); },
-     .render = [](const settings& s) -> std::optional<std::string> { return format_duration(sf(s).request_timeout); }},
+     .apply = [](settings& s,
+                 const value& v) { sf(s).request_timeout = std::get<std::chrono::milliseconds>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return format_duration(sf(s).request_timeout);
+     }},
     {.path = "salesforce.api_share_limit",
      .type = value_type::percent,
      .need = presence::defaulted,
@@ -352,11 +372,12 @@ const std::array<key_spec, 33> table{{
      .need = presence::optional,
      .description = "Mapping files (Salesforce records to billing plans). Each must exist and be valid YAML; "
                     "the mapping module checks their content.",
-     .apply = [](settings& s, const value& v) {
-         if (const auto* list = std::get_if<std::vector<mapping_file>>(&v)) {
-             s.mappings = *list;
-         }
-     },
+     .apply =
+         [](settings& s, const value& v) {
+             if (const auto* list = std::get_if<std::vector<mapping_file>>(&v)) {
+                 s.mappings = *list;
+             }
+         },
      .render = [](const settings& s) -> std::optional<std::string> {
          // One path per line; the renderer turns them into a YAML list.
          std::string out;
@@ -370,9 +391,7 @@ const std::array<key_spec, 33> table{{
 
 }  // namespace
 
-std::span<const key_spec> schema() {
-    return table;
-}
+std::span<const key_spec> schema() { return table; }
 
 const key_spec* find_key(std::string_view path) {
     for (const auto& spec : table) {
@@ -395,9 +414,12 @@ std::string_view leaf_of(std::string_view path) {
 
 std::string type_label(const key_spec& spec) {
     switch (spec.type) {
-        case value_type::section: return "section";
-        case value_type::string: return "string";
-        case value_type::name: return "name";
+        case value_type::section:
+            return "section";
+        case value_type::string:
+            return "string";
+        case value_type::name:
+            return "name";
         case value_type::integer:
             return "integer " + std::to_string(spec.min) + ".." + std::to_string(spec.max);
         case value_type::choice: {
@@ -408,17 +430,28 @@ std::string type_label(const key_spec& spec) {
             }
             return out;
         }
-        case value_type::duration: return "duration";
-        case value_type::percent: return "percent";
-        case value_type::path: return "path";
-        case value_type::existing_path: return "path (must exist)";
-        case value_type::file_mode: return "file mode";
-        case value_type::listen_address: return "host:port";
-        case value_type::url: return "URL";
-        case value_type::api_version: return "API version";
-        case value_type::time_zone: return "time zone";
-        case value_type::secret: return "secret";
-        case value_type::path_list: return "list of paths";
+        case value_type::duration:
+            return "duration";
+        case value_type::percent:
+            return "percent";
+        case value_type::path:
+            return "path";
+        case value_type::existing_path:
+            return "path (must exist)";
+        case value_type::file_mode:
+            return "file mode";
+        case value_type::listen_address:
+            return "host:port";
+        case value_type::url:
+            return "URL";
+        case value_type::api_version:
+            return "API version";
+        case value_type::time_zone:
+            return "time zone";
+        case value_type::secret:
+            return "secret";
+        case value_type::path_list:
+            return "list of paths";
     }
     return "?";
 }

@@ -2,6 +2,8 @@
 // The schema table: one row per key.  Parsing, defaults, rendering and the README table all read it, so
 // that they cannot drift apart (STYLE C3).
 
+#include "fakturad/config/settings.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -11,8 +13,6 @@
 #include <string_view>
 #include <variant>
 #include <vector>
-
-#include "fakturad/config/settings.hpp"
 
 namespace fakturad::config::detail {
 

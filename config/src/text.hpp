@@ -14,6 +14,8 @@ namespace fakturad::config::detail {
 [[nodiscard]] std::size_t edit_distance(std::string_view a, std::string_view b);
 
 // The candidate closest to `word` when it is close enough to be a likely typo, else nullopt.
-[[nodiscard]] std::optional<std::string> nearest(std::string_view word, std::span<const std::string> candidates);
+[[nodiscard]] std::optional<std::string> nearest(
+    std::string_view word, std::span<const std::string> candidates
+);
 
 }  // namespace fakturad::config::detail

@@ -2,13 +2,13 @@
 //
 //   fakturad_config_doc                      print the table (Markdown) to stdout
 //   fakturad_config_doc --update README.md   replace the table between the schema markers in place
+#include "fakturad/config/loader.hpp"
+
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
 #include <string_view>
-
-#include "fakturad/config/loader.hpp"
 
 namespace {
 

@@ -3,13 +3,13 @@
 // list the exact diagnostics, in order; lines
 //   # env: NAME=value          ({data} stands for that directory)
 // set the environment the loader sees.  Adding a case means adding a file.
+#include "test_support.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cctype>
-
-#include "test_support.hpp"
 
 namespace fakturad::config::test {
 namespace {
@@ -93,9 +93,7 @@ INSTANTIATE_TEST_SUITE_P(
     }
 );
 
-TEST(BadConfigFiles, CoverAtLeastTheRequiredCases) {
-    EXPECT_GE(bad_files().size(), 14U);
-}
+TEST(BadConfigFiles, CoverAtLeastTheRequiredCases) { EXPECT_GE(bad_files().size(), 14U); }
 
 }  // namespace
 }  // namespace fakturad::config::test

@@ -1,8 +1,8 @@
 // Good configs, defaults, path resolution, secrets, rendering, and the examples in config/examples.
+#include "test_support.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include "test_support.hpp"
 
 namespace fakturad::config::test {
 namespace {
@@ -68,7 +68,9 @@ TEST(ConfigDefaults, SalesforceDefaultsApplyWhenTheSectionIsPresent) {
 
 TEST(ConfigDefaults, EmptySalesforceSectionMeansNoSalesforce) {
     scratch_dir dir;
-    const auto r = load_string("salesforce:\n  # instance_url: https://x.my.salesforce.com\n", "f.yaml", dir.path(), env_of({}));
+    const auto r = load_string(
+        "salesforce:\n  # instance_url: https://x.my.salesforce.com\n", "f.yaml", dir.path(), env_of({})
+    );
     ASSERT_TRUE(r.ok()) << ::testing::PrintToString(messages(r));
     EXPECT_FALSE(r.config->salesforce.has_value());
 }
@@ -130,7 +132,9 @@ salesforce:
 TEST(ConfigValues, LoopbackListenersAndPortZeroAreAccepted) {
     scratch_dir dir;
     for (const char* listen : {"127.0.0.1:0", "127.3.2.1:65535", "localhost:9000", "\"[::1]:0\""}) {
-        const auto r = load_string(std::string("control:\n  http_listen: ") + listen + "\n", "f.yaml", dir.path(), env_of({}));
+        const auto r = load_string(
+            std::string("control:\n  http_listen: ") + listen + "\n", "f.yaml", dir.path(), env_of({})
+        );
         EXPECT_TRUE(r.ok()) << listen << ": " << ::testing::PrintToString(messages(r));
     }
 }
@@ -159,7 +163,9 @@ TEST(ConfigPaths, LoadFileNamesTheFileAsPassed) {
     // A relative spelling of the same file, as an operator would type it.
     const fs::path relative = fs::relative(dir.path() / "demo.yaml", fs::current_path());
     const auto r = load_file(relative, env_of({}));
-    EXPECT_THAT(messages(r), ElementsAre(relative.string() + ":2:3: store.pth: unknown key; did you mean 'path'?"));
+    EXPECT_THAT(
+        messages(r), ElementsAre(relative.string() + ":2:3: store.pth: unknown key; did you mean 'path'?")
+    );
     EXPECT_EQ(r.errors.at(0).file, relative.string());
 }
 
@@ -168,7 +174,9 @@ TEST(ConfigPaths, MissingConfigFileIsReportedWithoutPosition) {
     const fs::path missing = dir.path() / "nope.yaml";
     const auto r = load_file(missing, env_of({}));
     EXPECT_FALSE(r.ok());
-    EXPECT_THAT(messages(r), ElementsAre(missing.string() + ": cannot read config file: No such file or directory"));
+    EXPECT_THAT(
+        messages(r), ElementsAre(missing.string() + ": cannot read config file: No such file or directory")
+    );
     EXPECT_EQ(r.errors.at(0).line, 0);
 }
 
@@ -220,7 +228,8 @@ TEST(ConfigSecrets, EmptySecretFileIsAnError) {
     write_text(dir.path() / "keys/sf.pem", "\n");
     const auto r = load_string(jwt_config, "demo.yaml", dir.path(), env_of({}));
     EXPECT_THAT(
-        messages(r), ElementsAre("demo.yaml:7:5: salesforce.auth.private_key_file: secret is empty: keys/sf.pem")
+        messages(r),
+        ElementsAre("demo.yaml:7:5: salesforce.auth.private_key_file: secret is empty: keys/sf.pem")
     );
 }
 
@@ -245,7 +254,8 @@ TEST(ConfigRender, OutputWithoutSecretsLoadsBackToTheSameSettings) {
     scratch_dir dir;
     write_text(dir.path() / "m/a.yaml", "a: 1\n");
     const auto first = load_string(
-        "log: {level: warn}\ncontrol: {http_listen: \"[::1]:0\", socket_mode: \"0600\"}\nmappings: [m/a.yaml]\n",
+        "log: {level: warn}\ncontrol: {http_listen: \"[::1]:0\", socket_mode: \"0600\"}\nmappings: "
+        "[m/a.yaml]\n",
         "f.yaml",
         dir.path(),
         env_of({})
@@ -286,8 +296,7 @@ TEST(ConfigExamples, ProductionExampleLoadsWithItsCredential) {
     scratch_dir dir;
     write_text(dir.path() / "salesforce-key", "-----BEGIN PRIVATE KEY-----\n");
     const auto r = load_file(
-        source_dir / "config/examples/fakturad.yaml",
-        env_of({{"CREDENTIALS_DIRECTORY", dir.path().string()}})
+        source_dir / "config/examples/fakturad.yaml", env_of({{"CREDENTIALS_DIRECTORY", dir.path().string()}})
     );
     ASSERT_TRUE(r.ok()) << ::testing::PrintToString(messages(r));
     EXPECT_EQ(r.config->store.path, fs::path("/var/lib/fakturad/fakturad.sqlite"));

@@ -1,7 +1,7 @@
 // config/README.md embeds the key table; it must be exactly what the schema generates.
-#include <gtest/gtest.h>
-
 #include "test_support.hpp"
+
+#include <gtest/gtest.h>
 
 namespace fakturad::config::test {
 namespace {

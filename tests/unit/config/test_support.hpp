@@ -1,7 +1,11 @@
 #pragma once
 // Helpers shared by the config tests: injected environments, a scratch directory, file I/O.
 
+#include "fakturad/config/loader.hpp"
+
 #include <gtest/gtest.h>
+
+#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
@@ -9,9 +13,6 @@
 #include <map>
 #include <sstream>
 #include <string>
-#include <unistd.h>
-
-#include "fakturad/config/loader.hpp"
 
 namespace fakturad::config::test {
 

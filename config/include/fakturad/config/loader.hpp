@@ -10,6 +10,8 @@
 // that it exists and is valid YAML).  It neither writes anything nor logs.  All functions are thread-safe
 // as long as `env.get` is.
 
+#include "fakturad/config/settings.hpp"
+
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -17,16 +19,14 @@
 #include <string_view>
 #include <vector>
 
-#include "fakturad/config/settings.hpp"
-
 namespace fakturad::config {
 
 // One problem in a config file (or in a mapping file it lists).
 struct diagnostic {
-    std::string file;      // the path as the caller passed it, or the mapping file as reachable from there
-    int line = 0;          // 1-based; 0 when the problem has no position (e.g. unreadable file)
-    int column = 0;        // 1-based; 0 when line is 0
-    std::string path;      // dotted key path, e.g. "store.path" or "mappings[0]"; empty when not about a key
+    std::string file;  // the path as the caller passed it, or the mapping file as reachable from there
+    int line = 0;      // 1-based; 0 when the problem has no position (e.g. unreadable file)
+    int column = 0;    // 1-based; 0 when line is 0
+    std::string path;  // dotted key path, e.g. "store.path" or "mappings[0]"; empty when not about a key
     std::string message;
 
     // "<file>:<line>:<column>: <path>: <message>"; the "<path>: " part is left out when path is empty and

@@ -9,6 +9,9 @@
 // Paths are absolute: relative paths in the file were resolved against the directory of the config file.
 // Secrets are `secret<std::string>`; their plain value is reached only through `expose()` in adapters.
 
+#include "fakturad/core/logger.hpp"
+#include "fakturad/core/secret.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -16,9 +19,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "fakturad/core/logger.hpp"
-#include "fakturad/core/secret.hpp"
 
 namespace fakturad::config {
 
