@@ -11,11 +11,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -64,20 +64,25 @@ std::string describe(const YAML::Node& node) {
 std::optional<std::string> read_file(const fs::path& path, std::string& error) {
     std::FILE* f = std::fopen(path.c_str(), "rb");
     if (f == nullptr) {
-        error = std::strerror(errno);
+        error = std::generic_category().message(errno);
         return std::nullopt;
     }
     std::string content;
-    char buffer[8192];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) {
-        content.append(buffer, n);
+    std::array<char, 8192> buffer{};
+    bool failed = false;
+    for (;;) {
+        const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), f);
+        content.append(buffer.data(), n);
+        if (n < buffer.size()) {
+            // A short read is either the end of the file or an error; reading again would be neither.
+            failed = std::ferror(f) != 0;
+            break;
+        }
     }
-    const bool failed = std::ferror(f) != 0;
     const int saved = errno;
     std::fclose(f);
     if (failed) {
-        error = std::strerror(saved);
+        error = std::generic_category().message(saved);
         return std::nullopt;
     }
     return content;
@@ -664,15 +669,20 @@ private:
     }
 
     std::optional<value> convert_time_zone(std::string_view text, location where, const std::string& path) {
+        const date::time_zone* zone = nullptr;
         try {
-            return value(date::locate_zone(text)->name());
+            zone = date::locate_zone(text);
         } catch (const std::exception&) {
-            // locate_zone reports an unknown name and an unreadable database the same way.
+            // locate_zone reports an unknown name and an unreadable database alike; told apart below.
+            zone = nullptr;
+        }
+        if (zone != nullptr) {
+            return value(zone->name());
         }
         std::vector<std::string> names;
         try {
-            for (const auto& zone : date::get_tzdb().zones) {
-                names.emplace_back(zone.name());
+            for (const auto& known : date::get_tzdb().zones) {
+                names.emplace_back(known.name());
             }
         } catch (const std::exception& e) {
             error(
@@ -835,7 +845,11 @@ private:
             std::string reason;
             const auto content = read_file(file, reason);
             if (!content) {
-                error(item_at, item_path, "cannot read " + written + ": " + reason);
+                std::string message = "cannot read ";
+                message += written;
+                message += ": ";
+                message += reason;
+                error(item_at, item_path, std::move(message));
                 ok = false;
                 continue;
             }
@@ -903,6 +917,7 @@ std::string diagnostic::to_string() const {
 
 environment environment::process() {
     return {[](std::string_view name) -> std::optional<std::string> {
+        // NOLINTNEXTLINE(concurrency-mt-unsafe): fakturad never modifies its environment.
         const char* v = std::getenv(std::string(name).c_str());
         return v != nullptr ? std::optional<std::string>(v) : std::nullopt;
     }};

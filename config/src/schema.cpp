@@ -72,8 +72,18 @@ std::optional<std::string> endpoint_text(const std::optional<endpoint>& e) {
 }
 
 // Shorthands for the table below; `sf` is only called for a present salesforce section.
-salesforce_settings& sf(settings& s) { return s.salesforce.value(); }
-const salesforce_settings& sf(const settings& s) { return s.salesforce.value(); }
+salesforce_settings& sf(settings& s) {
+    if (!s.salesforce) {
+        throw std::logic_error("config schema: salesforce key applied without its section");
+    }
+    return *s.salesforce;
+}
+const salesforce_settings& sf(const settings& s) {
+    if (!s.salesforce) {
+        throw std::logic_error("config schema: salesforce key rendered without its section");
+    }
+    return *s.salesforce;
+}
 
 const std::array<key_spec, 33> table{{
     // instance ------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@
 
 namespace fakturad::config::detail {
 
-enum class value_type {
+enum class value_type : std::uint8_t {
     section,         // a mapping of further keys
     string,          // any non-empty text
     name,            // [A-Za-z0-9._-], 1..64 characters
@@ -35,7 +35,7 @@ enum class value_type {
     path_list,       // list of existing YAML files
 };
 
-enum class presence {
+enum class presence : std::uint8_t {
     defaulted,    // absent: the default applies (sections: as if empty)
     optional,     // absent: unset (sections: the whole subtree is off)
     required,     // absent: error

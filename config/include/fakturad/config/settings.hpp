@@ -31,7 +31,7 @@ struct endpoint {
 // Where a secret came from.  Printable: it never holds the secret itself, only the file path as written in
 // the config, the environment variable name or the systemd credential name.
 struct secret_source {
-    enum class kind { file, env, credential } from{};
+    enum class kind : std::uint8_t { file, env, credential } from{};
     std::string name;
 };
 
@@ -47,7 +47,7 @@ struct resolved_secret {
 };
 
 struct salesforce_auth_settings {
-    enum class flow_kind { jwt_bearer, client_credentials } flow{};
+    enum class flow_kind : std::uint8_t { jwt_bearer, client_credentials } flow{};
     std::string client_id;
     // Set for jwt_bearer only; empty otherwise.
     std::string username;
@@ -85,7 +85,7 @@ struct instance_settings {
 
 struct log_settings {
     log_level level{log_level::info};
-    enum class format_kind { text, json } format{};
+    enum class format_kind : std::uint8_t { text, json } format{};
 };
 
 struct daemon_settings {
@@ -94,7 +94,7 @@ struct daemon_settings {
 };
 
 struct store_settings {
-    enum class backend_kind { sqlite } backend{};
+    enum class backend_kind : std::uint8_t { sqlite } backend{};
     std::filesystem::path path;
     std::chrono::milliseconds busy_timeout{};
     // PRAGMA synchronous=FULL when true, NORMAL when false.
