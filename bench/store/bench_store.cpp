@@ -64,15 +64,20 @@ int main(int argc, char** argv) {
 
     std::string pattern = (args.dir / "fakturad-bench-store-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) {
-        std::fprintf(stderr, "cannot create a directory under %s: %s\n", args.dir.c_str(), std::strerror(errno));
+        std::fprintf(
+            stderr, "cannot create a directory under %s: %s\n", args.dir.c_str(), std::strerror(errno)
+        );
         return 1;
     }
     const std::filesystem::path dir = pattern;
     int exit_code = 0;
     try {
         fakturad::null_logger log;
-        auto store = sqlite_store::open({.path = dir / "bench.sqlite", .synchronous_full = args.synchronous_full}, log);
-        const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+        auto store = sqlite_store::open(
+            {.path = dir / "bench.sqlite", .synchronous_full = args.synchronous_full}, log
+        );
+        const auto now =
+            std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
         const std::string payload(300, 'p');  // about the size of a Salesforce upsert body
         constexpr long batch = 200;
 
@@ -102,15 +107,26 @@ int main(int argc, char** argv) {
 
         const double enqueue_per_s = static_cast<double>(args.rows) / enqueue_s;
         const double cycle_per_s = static_cast<double>(cycles) / cycle_s;
-        const double db_mb = static_cast<double>(std::filesystem::file_size(dir / "bench.sqlite")) / (1024.0 * 1024.0);
+        const double db_mb =
+            static_cast<double>(std::filesystem::file_size(dir / "bench.sqlite")) / (1024.0 * 1024.0);
         const double disk_mb = static_cast<double>(status.file_bytes) / (1024.0 * 1024.0);
-        std::printf("store outbox benchmark: %ld rows, synchronous=%s, database in %s\n",
-                    args.rows, args.synchronous_full ? "full" : "normal", dir.c_str());
-        std::printf("  enqueue (transactions of %ld): %.3f s, %.0f rows/s\n", batch, enqueue_s, enqueue_per_s);
+        std::printf(
+            "store outbox benchmark: %ld rows, synchronous=%s, database in %s\n",
+            args.rows,
+            args.synchronous_full ? "full" : "normal",
+            dir.c_str()
+        );
+        std::printf(
+            "  enqueue (transactions of %ld): %.3f s, %.0f rows/s\n", batch, enqueue_s, enqueue_per_s
+        );
         std::printf("  claim + mark_done (2 commits each): %.3f s, %.0f cycles/s\n", cycle_s, cycle_per_s);
         std::printf("  after checkpoint: database file %.2f MiB, database + WAL %.2f MiB\n", db_mb, disk_mb);
-        std::printf("RESULT outbox_enqueue_per_s=%.0f outbox_cycle_per_s=%.0f db_mb=%.2f\n",
-                    enqueue_per_s, cycle_per_s, db_mb);
+        std::printf(
+            "RESULT outbox_enqueue_per_s=%.0f outbox_cycle_per_s=%.0f db_mb=%.2f\n",
+            enqueue_per_s,
+            cycle_per_s,
+            db_mb
+        );
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bench_store: %s\n", e.what());
         exit_code = 1;

@@ -134,14 +134,16 @@ int refuse_transaction_control(void*, int action, const char*, const char*, cons
 void apply_one(sqlite3* db, const std::filesystem::path& path, const migration& m) {
     const std::string name = display_name(m.version, m.name);
     const std::string action = "cannot apply migration " + name + " to";
-    exec(db,
-         "CREATE TABLE IF NOT EXISTS schema_migrations ("
-         " version INTEGER PRIMARY KEY CHECK (version >= 1),"
-         " name TEXT NOT NULL,"
-         " checksum TEXT NOT NULL CHECK (length(checksum) = 64),"
-         " applied_at TEXT NOT NULL) STRICT",
-         action,
-         path);
+    exec(
+        db,
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY CHECK (version >= 1),"
+        " name TEXT NOT NULL,"
+        " checksum TEXT NOT NULL CHECK (length(checksum) = 64),"
+        " applied_at TEXT NOT NULL) STRICT",
+        action,
+        path
+    );
 
     sqlite3_set_authorizer(db, refuse_transaction_control, nullptr);
     const std::string sql(m.sql);
@@ -160,7 +162,10 @@ void apply_one(sqlite3* db, const std::filesystem::path& path, const migration& 
     statement fk_check(db, "PRAGMA foreign_key_check", path);
     if (fk_check.step()) {
         throw make_error(
-            action, path, "it leaves rows in table " + fk_check.text_at(0) + " whose foreign key does not resolve", 0
+            action,
+            path,
+            "it leaves rows in table " + fk_check.text_at(0) + " whose foreign key does not resolve",
+            0
         );
     }
     fk_check.reset();
@@ -175,11 +180,13 @@ void apply_one(sqlite3* db, const std::filesystem::path& path, const migration& 
     record.bind(2, m.name);
     record.bind(3, sha256_hex(m.sql));
     record.run();
-    exec(db,
-         "PRAGMA user_version = " + std::to_string(m.version) +
-             "; PRAGMA application_id = " + std::to_string(application_id),
-         action,
-         path);
+    exec(
+        db,
+        "PRAGMA user_version = " + std::to_string(m.version) +
+            "; PRAGMA application_id = " + std::to_string(application_id),
+        action,
+        path
+    );
 }
 
 void check_list(std::span<const migration> migrations) {
@@ -206,10 +213,7 @@ std::int64_t applied_version(sqlite3* db, const std::filesystem::path& path) {
 }
 
 std::int64_t apply_migrations(
-    sqlite3* db,
-    const std::filesystem::path& path,
-    logger& log,
-    std::span<const migration> migrations
+    sqlite3* db, const std::filesystem::path& path, logger& log, std::span<const migration> migrations
 ) {
     check_list(migrations);
     check_owner(db, path);
@@ -234,7 +238,8 @@ std::int64_t apply_migrations(
                 throw;
             }
             throw store_error(
-                std::string(e.what()) + " (the database stays at schema version " + std::to_string(version) + ")",
+                std::string(e.what()) + " (the database stays at schema version " + std::to_string(version) +
+                    ")",
                 e.sqlite_code()
             );
         }
@@ -242,7 +247,9 @@ std::int64_t apply_migrations(
             version = applied->version;
             log.info(
                 "store schema migration applied",
-                {{"path", path.string()}, {"version", std::to_string(version)}, {"name", std::string(applied->name)}}
+                {{"path", path.string()},
+                 {"version", std::to_string(version)},
+                 {"name", std::string(applied->name)}}
             );
         }
     }

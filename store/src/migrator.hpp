@@ -21,10 +21,7 @@ inline constexpr std::int64_t application_id = 0x464b5444;
 // version 1..N.  Refuses (store_error) a foreign database, a newer schema, a changed or inconsistent
 // history, and a failing migration (rolled back: the version stays where it was).
 std::int64_t apply_migrations(
-    sqlite3* db,
-    const std::filesystem::path& path,
-    logger& log,
-    std::span<const migration> migrations
+    sqlite3* db, const std::filesystem::path& path, logger& log, std::span<const migration> migrations
 );
 
 // The highest applied version, 0 for a database without history.

@@ -17,9 +17,7 @@ constexpr std::array<std::uint32_t, 64> round_constants{
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 };
 
-constexpr std::uint32_t rotr(std::uint32_t x, int n) noexcept {
-    return (x >> n) | (x << (32 - n));
-}
+constexpr std::uint32_t rotr(std::uint32_t x, int n) noexcept { return (x >> n) | (x << (32 - n)); }
 
 void compress(std::array<std::uint32_t, 8>& h, const unsigned char* block) noexcept {
     std::array<std::uint32_t, 64> w{};
@@ -34,8 +32,8 @@ void compress(std::array<std::uint32_t, 8>& h, const unsigned char* block) noexc
     }
     auto [a, b, c, d, e, f, g, k] = h;
     for (std::size_t i = 0; i < 64; ++i) {
-        const std::uint32_t t1 = k + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) +
-                                 round_constants[i] + w[i];
+        const std::uint32_t t1 =
+            k + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + round_constants[i] + w[i];
         const std::uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
         k = g;
         g = f;
@@ -56,7 +54,14 @@ void compress(std::array<std::uint32_t, 8>& h, const unsigned char* block) noexc
 
 std::string sha256_hex(std::string_view data) {
     std::array<std::uint32_t, 8> h{
-        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+        0x6a09e667,
+        0xbb67ae85,
+        0x3c6ef372,
+        0xa54ff53a,
+        0x510e527f,
+        0x9b05688c,
+        0x1f83d9ab,
+        0x5be0cd19,
     };
     const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
     std::size_t full = data.size() / 64;

@@ -11,12 +11,14 @@ std::string_view hint_for(int sqlite_code) noexcept {
         case SQLITE_PERM:
         case SQLITE_READONLY:
         case SQLITE_AUTH:
-            return "check that the database file, its -wal and -shm files and their directory are writable by "
+            return "check that the database file, its -wal and -shm files and their directory are writable "
+                   "by "
                    "the fakturad user";
         case SQLITE_NOTADB:
             return "the file is not a SQLite database; check the configured path or restore a backup";
         case SQLITE_CORRUPT:
-            return "the database is damaged; stop fakturad, keep a copy of the file, run PRAGMA integrity_check "
+            return "the database is damaged; stop fakturad, keep a copy of the file, run PRAGMA "
+                   "integrity_check "
                    "with the sqlite3 tool and restore a backup";
         case SQLITE_BUSY:
         case SQLITE_LOCKED:
@@ -29,17 +31,15 @@ std::string_view hint_for(int sqlite_code) noexcept {
         case SQLITE_NOMEM:
             return "the process ran out of memory";
         case SQLITE_CONSTRAINT:
-            return "the write breaks an invariant of the schema (store/README.md); this is a bug in the caller";
+            return "the write breaks an invariant of the schema (store/README.md); this is a bug in the "
+                   "caller";
         default:
             return {};
     }
 }
 
 store_error make_error(
-    std::string_view action,
-    const std::filesystem::path& path,
-    std::string_view message,
-    int sqlite_code
+    std::string_view action, const std::filesystem::path& path, std::string_view message, int sqlite_code
 ) {
     std::string text;
     text.append(action).append(" ").append(path.string()).append(": ").append(message);
@@ -65,10 +65,7 @@ void exec(sqlite3* db, std::string_view sql, std::string_view action, const std:
 }
 
 statement::statement(
-    sqlite3* db,
-    std::string_view sql,
-    const std::filesystem::path& path,
-    std::string_view action
+    sqlite3* db, std::string_view sql, const std::filesystem::path& path, std::string_view action
 )
     : db_(db), path_(&path) {
     if (sql.size() > static_cast<std::size_t>(INT_MAX)) {
@@ -128,7 +125,9 @@ void statement::run() {
 
 int statement::column_count() const noexcept { return sqlite3_column_count(stmt_); }
 
-bool statement::is_null(int column) const noexcept { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+bool statement::is_null(int column) const noexcept {
+    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
 
 std::int64_t statement::int_at(int column) const noexcept { return sqlite3_column_int64(stmt_, column); }
 

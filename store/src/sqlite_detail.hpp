@@ -19,10 +19,7 @@ namespace fakturad::store::detail {
 // "<action> <path>: <message>; <hint>", e.g. "cannot open /x/y.sqlite: unable to open database file; check
 // that the directory exists and is writable by the fakturad user".
 [[nodiscard]] store_error make_error(
-    std::string_view action,
-    const std::filesystem::path& path,
-    std::string_view message,
-    int sqlite_code
+    std::string_view action, const std::filesystem::path& path, std::string_view message, int sqlite_code
 );
 
 // As make_error, with the connection's current error message and code.

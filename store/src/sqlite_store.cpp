@@ -45,12 +45,16 @@ struct sqlite_store::impl {
 
     void exec(std::string_view sql, std::string_view action) const { detail::exec(db, sql, action, path); }
 
-    [[nodiscard]] std::string text_pragma(std::string_view sql, std::string_view action = "cannot read from") {
+    [[nodiscard]] std::string text_pragma(
+        std::string_view sql, std::string_view action = "cannot read from"
+    ) {
         statement query(db, sql, path, action);
         return query.step() ? query.text_at(0) : std::string();
     }
 
-    [[nodiscard]] std::int64_t int_pragma(std::string_view sql, std::string_view action = "cannot read from") {
+    [[nodiscard]] std::int64_t int_pragma(
+        std::string_view sql, std::string_view action = "cannot read from"
+    ) {
         statement query(db, sql, path, action);
         return query.step() ? query.int_at(0) : 0;
     }
@@ -59,7 +63,8 @@ struct sqlite_store::impl {
         throw detail::make_error(
             "cannot read from",
             path,
-            "column " + std::string(column) + " holds \"" + std::string(value) + "\", which is not in the store's format",
+            "column " + std::string(column) + " holds \"" + std::string(value) +
+                "\", which is not in the store's format",
             SQLITE_CORRUPT
         );
     }
@@ -119,7 +124,11 @@ std::unique_ptr<sqlite_store::impl> sqlite_store::impl::connect(const sqlite_opt
     // Defensive mode forbids writable_schema and similar ways to corrupt the file from SQL.
     sqlite3_db_config(state->db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
     const auto timeout = options.busy_timeout.count();
-    sqlite3_busy_timeout(state->db, timeout > std::numeric_limits<int>::max() ? std::numeric_limits<int>::max() : static_cast<int>(timeout < 0 ? 0 : timeout));
+    sqlite3_busy_timeout(
+        state->db,
+        timeout > std::numeric_limits<int>::max() ? std::numeric_limits<int>::max()
+                                                  : static_cast<int>(timeout < 0 ? 0 : timeout)
+    );
 
     // journal_mode answers with the mode in force: a file system without shared memory stays in "delete".
     const std::string mode = state->text_pragma("PRAGMA journal_mode = WAL", "cannot open");
@@ -132,11 +141,16 @@ std::unique_ptr<sqlite_store::impl> sqlite_store::impl::connect(const sqlite_opt
             0
         );
     }
-    state->exec(options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", "cannot open");
+    state->exec(
+        options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", "cannot open"
+    );
     state->exec("PRAGMA foreign_keys = ON", "cannot open");
     if (state->int_pragma("PRAGMA foreign_keys", "cannot open") != 1) {
         throw detail::make_error(
-            "cannot open", options.path, "this SQLite library does not enforce foreign keys; install libsqlite3-0", 0
+            "cannot open",
+            options.path,
+            "this SQLite library does not enforce foreign keys; install libsqlite3-0",
+            0
         );
     }
     return state;
@@ -152,19 +166,21 @@ sqlite_store sqlite_store::open(const sqlite_options& options, logger& log) {
 }
 
 sqlite_store sqlite_store::open_with_migrations_for_test(
-    const sqlite_options& options,
-    logger& log,
-    std::span<const migration> migrations
+    const sqlite_options& options, logger& log, std::span<const migration> migrations
 ) {
     auto state = impl::connect(options, log);
     const std::int64_t version = detail::apply_migrations(state->db, state->path, log, migrations);
 
     std::int64_t recovered = 0;
     if (options.recover_in_flight) {
-        statement probe(state->db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'outbox'", state->path);
+        statement probe(
+            state->db, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'outbox'", state->path
+        );
         if (probe.step()) {
             probe.reset();
-            statement recover(state->db, "UPDATE outbox SET state = 'pending' WHERE state = 'in_flight'", state->path);
+            statement recover(
+                state->db, "UPDATE outbox SET state = 'pending' WHERE state = 'in_flight'", state->path
+            );
             recover.run();
             recovered = sqlite3_changes64(state->db);
         }
@@ -205,7 +221,9 @@ store_status sqlite_store::status() {
     result.file_bytes += ec ? 0 : wal_bytes;
 
     {
-        statement_use counts(impl_->cached("SELECT state, count(*) FROM outbox WHERE state <> 'done' GROUP BY state"));
+        statement_use counts(
+            impl_->cached("SELECT state, count(*) FROM outbox WHERE state <> 'done' GROUP BY state")
+        );
         while (counts->step()) {
             const auto n = static_cast<std::uint64_t>(counts->int_at(1));
             const std::string state = counts->text_at(0);
@@ -227,10 +245,11 @@ store_status sqlite_store::status() {
         }
     }
     {
-        statement_use run(impl_->cached(
-            "SELECT id, cutoff_date, state, started_at, finished_at, plans_selected, invoices_created, plans_failed"
-            " FROM invoice_runs ORDER BY started_at DESC, id DESC LIMIT 1"
-        ));
+        statement_use run(
+            impl_->cached("SELECT id, cutoff_date, state, started_at, finished_at, plans_selected, "
+                          "invoices_created, plans_failed"
+                          " FROM invoice_runs ORDER BY started_at DESC, id DESC LIMIT 1")
+        );
         if (run->step()) {
             invoice_run_info info;
             info.id = run->int_at(0);
@@ -253,18 +272,16 @@ store_status sqlite_store::status() {
 }
 
 outbox_id sqlite_store::enqueue(
-    std::string_view kind,
-    std::string_view idempotency_key,
-    std::string_view payload,
-    instant now
+    std::string_view kind, std::string_view idempotency_key, std::string_view payload, instant now
 ) {
     const std::string at = detail::instant_text(now);
     {
-        statement_use insert(impl_->cached(
-            "INSERT INTO outbox (kind, idempotency_key, payload, state, attempts, next_attempt_at, created_at)"
-            " VALUES (?1, ?2, ?3, 'pending', 0, ?4, ?4)"
-            " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id"
-        ));
+        statement_use insert(
+            impl_->cached("INSERT INTO outbox (kind, idempotency_key, payload, state, attempts, "
+                          "next_attempt_at, created_at)"
+                          " VALUES (?1, ?2, ?3, 'pending', 0, ?4, ?4)"
+                          " ON CONFLICT (idempotency_key) DO NOTHING RETURNING id")
+        );
         insert->bind(1, kind);
         insert->bind(2, idempotency_key);
         insert->bind(3, payload);
@@ -280,24 +297,27 @@ outbox_id sqlite_store::enqueue(
     if (!existing->step()) {
         // The conflicting row vanished between the two statements: only possible if someone deletes
         // outbox rows concurrently, which no fakturad code does.
-        throw store_error("outbox row for key " + std::string(idempotency_key) + " disappeared during enqueue");
+        throw store_error(
+            "outbox row for key " + std::string(idempotency_key) + " disappeared during enqueue"
+        );
     }
     if (existing->text_at(1) != kind) {
         throw store_error(
             "outbox idempotency key " + std::string(idempotency_key) + " is already used by kind " +
-            existing->text_at(1) + ", not " + std::string(kind) + "; idempotency keys must be unique across kinds"
+            existing->text_at(1) + ", not " + std::string(kind) +
+            "; idempotency keys must be unique across kinds"
         );
     }
     return existing->int_at(0);
 }
 
 std::optional<outbox_message> sqlite_store::claim_next(instant now) {
-    statement_use claim(impl_->cached(
-        "UPDATE outbox SET state = 'in_flight', attempts = attempts + 1"
-        " WHERE id = (SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?1"
-        "             ORDER BY next_attempt_at, id LIMIT 1)"
-        " RETURNING id, kind, idempotency_key, payload, attempts, last_error"
-    ));
+    statement_use claim(
+        impl_->cached("UPDATE outbox SET state = 'in_flight', attempts = attempts + 1"
+                      " WHERE id = (SELECT id FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?1"
+                      "             ORDER BY next_attempt_at, id LIMIT 1)"
+                      " RETURNING id, kind, idempotency_key, payload, attempts, last_error")
+    );
     claim->bind(1, detail::instant_text(now));
     if (!claim->step()) {
         return std::nullopt;
@@ -314,23 +334,26 @@ std::optional<outbox_message> sqlite_store::claim_next(instant now) {
 }
 
 void sqlite_store::mark_done(outbox_id id, instant now) {
-    statement_use done(impl_->cached(
-        "UPDATE outbox SET state = 'done', done_at = ?2, last_error = NULL WHERE id = ?1 AND state = 'in_flight'"
-    ));
+    statement_use done(
+        impl_->cached("UPDATE outbox SET state = 'done', done_at = ?2, last_error = NULL WHERE id = ?1 AND "
+                      "state = 'in_flight'")
+    );
     done->bind(1, id);
     done->bind(2, detail::instant_text(now));
     done->run();
     if (sqlite3_changes64(impl_->db) != 1) {
-        throw store_error("outbox message " + std::to_string(id) + " is not in flight; it cannot be marked done");
+        throw store_error(
+            "outbox message " + std::to_string(id) + " is not in flight; it cannot be marked done"
+        );
     }
 }
 
 void sqlite_store::mark_failed(outbox_id id, std::string_view error, std::optional<instant> retry_at) {
-    statement_use failed(impl_->cached(
-        "UPDATE outbox SET state = CASE WHEN ?3 IS NULL THEN 'failed' ELSE 'pending' END,"
-        " next_attempt_at = coalesce(?3, next_attempt_at), last_error = ?2"
-        " WHERE id = ?1 AND state = 'in_flight'"
-    ));
+    statement_use failed(
+        impl_->cached("UPDATE outbox SET state = CASE WHEN ?3 IS NULL THEN 'failed' ELSE 'pending' END,"
+                      " next_attempt_at = coalesce(?3, next_attempt_at), last_error = ?2"
+                      " WHERE id = ?1 AND state = 'in_flight'")
+    );
     failed->bind(1, id);
     failed->bind(2, truncate_error(error));
     if (retry_at) {
@@ -340,15 +363,17 @@ void sqlite_store::mark_failed(outbox_id id, std::string_view error, std::option
     }
     failed->run();
     if (sqlite3_changes64(impl_->db) != 1) {
-        throw store_error("outbox message " + std::to_string(id) + " is not in flight; it cannot be marked failed");
+        throw store_error(
+            "outbox message " + std::to_string(id) + " is not in flight; it cannot be marked failed"
+        );
     }
 }
 
 std::optional<sync_cursor_info> sqlite_store::get_sync_cursor(std::string_view object_name) {
-    statement_use get(impl_->cached(
-        "SELECT object_name, last_system_modstamp, last_record_id, last_replay_id, updated_at"
-        " FROM sync_cursors WHERE object_name = ?1"
-    ));
+    statement_use get(
+        impl_->cached("SELECT object_name, last_system_modstamp, last_record_id, last_replay_id, updated_at"
+                      " FROM sync_cursors WHERE object_name = ?1")
+    );
     get->bind(1, object_name);
     if (!get->step()) {
         return std::nullopt;
@@ -364,7 +389,8 @@ std::optional<sync_cursor_info> sqlite_store::get_sync_cursor(std::string_view o
 
 void sqlite_store::put_sync_cursor(const sync_cursor_info& cursor) {
     statement_use put(impl_->cached(
-        "INSERT INTO sync_cursors (object_name, last_system_modstamp, last_record_id, last_replay_id, updated_at)"
+        "INSERT INTO sync_cursors (object_name, last_system_modstamp, last_record_id, last_replay_id, "
+        "updated_at)"
         " VALUES (?1, ?2, ?3, ?4, ?5)"
         " ON CONFLICT (object_name) DO UPDATE SET last_system_modstamp = excluded.last_system_modstamp,"
         " last_record_id = excluded.last_record_id, last_replay_id = excluded.last_replay_id,"
@@ -385,7 +411,8 @@ void sqlite_store::put_sync_cursor(const sync_cursor_info& cursor) {
 checkpoint_result sqlite_store::checkpoint() {
     int wal_frames = 0;
     int checkpointed = 0;
-    const int rc = sqlite3_wal_checkpoint_v2(impl_->db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_frames, &checkpointed);
+    const int rc =
+        sqlite3_wal_checkpoint_v2(impl_->db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_frames, &checkpointed);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
         detail::throw_sqlite(impl_->db, "cannot checkpoint", impl_->path);
     }

@@ -38,7 +38,9 @@ std::optional<instant> parse_instant_text(std::string_view text) {
         return std::nullopt;
     }
     const std::chrono::year_month_day day{
-        std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(mo)}, std::chrono::day{static_cast<unsigned>(d)}};
+        std::chrono::year{y},
+        std::chrono::month{static_cast<unsigned>(mo)},
+        std::chrono::day{static_cast<unsigned>(d)}};
     if (!day.ok() || h > 23 || mi > 59 || s > 59) {
         return std::nullopt;
     }
@@ -66,7 +68,9 @@ std::optional<std::chrono::year_month_day> parse_date_text(std::string_view text
         return std::nullopt;
     }
     const std::chrono::year_month_day day{
-        std::chrono::year{y}, std::chrono::month{static_cast<unsigned>(mo)}, std::chrono::day{static_cast<unsigned>(d)}};
+        std::chrono::year{y},
+        std::chrono::month{static_cast<unsigned>(mo)},
+        std::chrono::day{static_cast<unsigned>(d)}};
     if (!day.ok()) {
         return std::nullopt;
     }

@@ -7,6 +7,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -70,16 +71,17 @@ std::int64_t write_invoice(sqlite_store& store, std::mt19937_64& rng, instant no
     const std::string sid = std::to_string(id);
     store.execute_for_test(
         "INSERT INTO invoices (id, legal_entity_id, account_id, plan_id, type_code, currency, language,"
-        " total_net, total_tax, total_gross, created_at, updated_at) VALUES (" + sid +
-        ", 1, 1, 1, 'invoice', 'EUR', 'de', '" + std::to_string(total) + "', '0', '" + std::to_string(total) +
-        "', " + std::string(ts) + ", " + std::string(ts) + ")"
+        " total_net, total_tax, total_gross, created_at, updated_at) VALUES (" +
+        sid + ", 1, 1, 1, 'invoice', 'EUR', 'de', '" + std::to_string(total) + "', '0', '" +
+        std::to_string(total) + "', " + std::string(ts) + ", " + std::string(ts) + ")"
     );
     // Descriptions of random length spread a transaction over several pages, so a kill can land inside.
     const std::string filler(static_cast<std::size_t>(rng() % 3000), 'x');
     for (std::int64_t p = 1; p <= lines_of(id); ++p) {
         store.execute_for_test(
             "INSERT INTO invoice_lines (invoice_id, position, description, quantity, unit_price, net_amount,"
-            " tax_category, tax_rate) VALUES (" + sid + ", " + std::to_string(p) + ", 'line " + filler + "', '1', '" +
+            " tax_category, tax_rate) VALUES (" +
+            sid + ", " + std::to_string(p) + ", 'line " + filler + "', '1', '" +
             std::to_string(line_net(id, p)) + "', '" + std::to_string(line_net(id, p)) + "', 'S', '0')"
         );
     }
@@ -87,8 +89,8 @@ std::int64_t write_invoice(sqlite_store& store, std::mt19937_64& rng, instant no
         const std::int64_t value = scalar(store, "SELECT next_value FROM number_ranges WHERE id = 1");
         store.execute_for_test(
             "UPDATE number_ranges SET next_value = next_value + 1 WHERE id = 1;"
-            "UPDATE invoices SET status = 'finalized', number = 'RE-" + std::to_string(value) +
-            "', number_range_id = 1, number_value = " + std::to_string(value) +
+            "UPDATE invoices SET status = 'finalized', number = 'RE-" +
+            std::to_string(value) + "', number_range_id = 1, number_value = " + std::to_string(value) +
             ", issue_date = '2026-11-27', finalized_at = " + std::string(ts) + " WHERE id = " + sid
         );
     }
@@ -98,7 +100,9 @@ std::int64_t write_invoice(sqlite_store& store, std::mt19937_64& rng, instant no
 }
 
 // The child: writes until killed and reports every committed invoice id on `report_fd`.
-[[noreturn]] void run_writer(const std::filesystem::path& path, bool synchronous_full, int report_fd, std::uint64_t seed) {
+[[noreturn]] void run_writer(
+    const std::filesystem::path& path, bool synchronous_full, int report_fd, std::uint64_t seed
+) {
     try {
         null_logger log;
         auto store = sqlite_store::open({.path = path, .synchronous_full = synchronous_full}, log);
@@ -151,8 +155,8 @@ std::int64_t drain_reports(int fd, std::int64_t last_id) {
     }
     const std::int64_t max_id = scalar(store, "SELECT coalesce(max(id), 0) FROM invoices");
     if (max_id < last_committed) {
-        return ::testing::AssertionFailure() << "invoice " << last_committed << " was committed but is gone (max "
-                                             << max_id << ")";
+        return ::testing::AssertionFailure()
+               << "invoice " << last_committed << " was committed but is gone (max " << max_id << ")";
     }
     if (scalar(store, "SELECT count(*) FROM invoices") != max_id) {
         return ::testing::AssertionFailure() << "invoice ids have gaps: a transaction was half applied";
@@ -168,12 +172,15 @@ std::int64_t drain_reports(int fd, std::int64_t last_id) {
         const std::int64_t id = std::stoll(*row[0]);
         const auto [count, sum] = lines[id];
         if (count != lines_of(id) || std::to_string(sum) != *row[1]) {
-            return ::testing::AssertionFailure() << "invoice " << id << " has " << count << " lines summing to " << sum
-                                                 << ", expected " << lines_of(id) << " summing to " << *row[1];
+            return ::testing::AssertionFailure()
+                   << "invoice " << id << " has " << count << " lines summing to " << sum << ", expected "
+                   << lines_of(id) << " summing to " << *row[1];
         }
     }
     if (scalar(store, "SELECT count(*) FROM outbox") != max_id ||
-        scalar(store, "SELECT count(*) FROM outbox o JOIN invoices i ON o.idempotency_key = 'inv-' || i.id") != max_id) {
+        scalar(
+            store, "SELECT count(*) FROM outbox o JOIN invoices i ON o.idempotency_key = 'inv-' || i.id"
+        ) != max_id) {
         return ::testing::AssertionFailure() << "outbox rows and invoices do not match one to one";
     }
     // Numbers: one drawn per finalized invoice, in the same transaction, so the range has no holes.
@@ -195,13 +202,22 @@ TEST(StoreCrashTest, KillNineNeverLeavesHalfATransaction) {
         auto store = sqlite_store::open({.path = path}, log);
         store.execute_for_test(
             "INSERT INTO legal_entities (id, code, name, country, created_at, updated_at)"
-            " VALUES (1, 'de', 'Muster GmbH', 'DE', " + std::string(ts) + ", " + std::string(ts) + ");"
+            " VALUES (1, 'de', 'Muster GmbH', 'DE', " +
+            std::string(ts) + ", " + std::string(ts) +
+            ");"
             "INSERT INTO accounts (id, sf_id, name, raw_data, sf_system_modstamp, synced_at)"
-            " VALUES (1, '001000000000001AAA', 'Kunde AG', '{}', " + std::string(ts) + ", " + std::string(ts) + ");"
-            "INSERT INTO billing_plans (id, source_object, source_record_id, account_id, legal_entity_id, currency,"
-            " language, start_date, billing_period, alignment, status, source_data, sf_system_modstamp, created_at,"
-            " updated_at) VALUES (1, 'Contract', '800000000000001AAA', 1, 1, 'EUR', 'de', '2026-01-01', 'P1M',"
-            " 'calendar', 'active', '{}', " + std::string(ts) + ", " + std::string(ts) + ", " + std::string(ts) + ");"
+            " VALUES (1, '001000000000001AAA', 'Kunde AG', '{}', " +
+            std::string(ts) + ", " + std::string(ts) +
+            ");"
+            "INSERT INTO billing_plans (id, source_object, source_record_id, account_id, legal_entity_id, "
+            "currency,"
+            " language, start_date, billing_period, alignment, status, source_data, sf_system_modstamp, "
+            "created_at,"
+            " updated_at) VALUES (1, 'Contract', '800000000000001AAA', 1, 1, 'EUR', 'de', '2026-01-01', "
+            "'P1M',"
+            " 'calendar', 'active', '{}', " +
+            std::string(ts) + ", " + std::string(ts) + ", " + std::string(ts) +
+            ");"
             "INSERT INTO number_ranges (id, legal_entity_id, document_type, period_key, pattern, next_value)"
             " VALUES (1, 1, 'invoice', '2026', 'RE-{seq}', 1);"
         );

@@ -14,15 +14,14 @@
 namespace fakturad::store {
 namespace {
 
-using ::testing::HasSubstr;
 using test_support::capturing_logger;
 using test_support::temp_dir;
+using ::testing::HasSubstr;
 
 constexpr migration first{1, "first", "CREATE TABLE a (x INTEGER) STRICT;"};
 constexpr migration second{2, "second", "CREATE TABLE b (y INTEGER) STRICT;"};
 constexpr migration broken_second{
-    2, "broken", "CREATE TABLE half (z INTEGER) STRICT; INSERT INTO missing_table VALUES (1);"
-};
+    2, "broken", "CREATE TABLE half (z INTEGER) STRICT; INSERT INTO missing_table VALUES (1);"};
 
 std::string scalar(sqlite_store& store, std::string_view sql) {
     const auto rows = store.query_for_test(sql);
@@ -30,7 +29,9 @@ std::string scalar(sqlite_store& store, std::string_view sql) {
 }
 
 bool has_table(sqlite_store& store, const std::string& name) {
-    return scalar(store, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '" + name + "'") == "1";
+    return scalar(
+               store, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '" + name + "'"
+           ) == "1";
 }
 
 class MigrationsTest : public ::testing::Test {
@@ -49,21 +50,40 @@ TEST_F(MigrationsTest, EmbeddedMigrationsApplyToAnEmptyDatabase) {
     EXPECT_GE(sqlite_store::latest_schema_version(), 1);
     EXPECT_EQ(store.schema_version(), sqlite_store::latest_schema_version());
     EXPECT_EQ(
-        log.count("store schema migration applied"), static_cast<std::size_t>(sqlite_store::latest_schema_version())
+        log.count("store schema migration applied"),
+        static_cast<std::size_t>(sqlite_store::latest_schema_version())
     );
 
     for (const char* table :
-         {"meta", "legal_entities", "accounts", "contacts", "billing_plans", "plan_items", "usage_records",
-          "billed_periods", "invoice_runs", "invoices", "invoice_lines", "number_ranges", "number_voids",
-          "sync_cursors", "quarantine", "outbox", "schema_migrations"}) {
+         {"meta",
+          "legal_entities",
+          "accounts",
+          "contacts",
+          "billing_plans",
+          "plan_items",
+          "usage_records",
+          "billed_periods",
+          "invoice_runs",
+          "invoices",
+          "invoice_lines",
+          "number_ranges",
+          "number_voids",
+          "sync_cursors",
+          "quarantine",
+          "outbox",
+          "schema_migrations"}) {
         EXPECT_TRUE(has_table(store, table)) << table;
     }
-    const auto rows = store.query_for_test("SELECT version, name, checksum, applied_at FROM schema_migrations");
+    const auto rows =
+        store.query_for_test("SELECT version, name, checksum, applied_at FROM schema_migrations");
     ASSERT_FALSE(rows.empty());
     EXPECT_EQ(rows[0][0], "1");
     EXPECT_EQ(rows[0][1], "initial");
     EXPECT_THAT(*rows[0][2], ::testing::MatchesRegex("[0-9a-f]{64}"));
-    EXPECT_THAT(*rows[0][3], ::testing::MatchesRegex("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z"));
+    EXPECT_THAT(
+        *rows[0][3],
+        ::testing::MatchesRegex("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z")
+    );
     EXPECT_EQ(scalar(store, "PRAGMA user_version"), std::to_string(sqlite_store::latest_schema_version()));
     EXPECT_EQ(scalar(store, "PRAGMA application_id"), std::to_string(0x464b5444));
 }
@@ -80,10 +100,14 @@ TEST_F(MigrationsTest, ChecksumIsTheSha256OfTheMigrationText) {
 TEST_F(MigrationsTest, ChecksumIsRightAtEveryPaddingBoundary) {
     // Comment-only migrations of 55, 56, 64 and 119 bytes: one or two final SHA-256 blocks.
     const std::array<std::string, 4> texts{
-        "-- " + std::string(52, 'x'), "-- " + std::string(53, 'x'), "-- " + std::string(61, 'x'),
+        "-- " + std::string(52, 'x'),
+        "-- " + std::string(53, 'x'),
+        "-- " + std::string(61, 'x'),
         "-- " + std::string(116, 'x')};
     const std::array<migration, 4> list{
-        migration{1, "m55", texts[0]}, migration{2, "m56", texts[1]}, migration{3, "m64", texts[2]},
+        migration{1, "m55", texts[0]},
+        migration{2, "m56", texts[1]},
+        migration{3, "m64", texts[2]},
         migration{4, "m119", texts[3]}};
     auto store = open(list);
     const auto rows = store.query_for_test("SELECT checksum FROM schema_migrations ORDER BY version");
@@ -110,7 +134,8 @@ TEST_F(MigrationsTest, ReopenAppliesNothing) {
 TEST_F(MigrationsTest, ReopenAppliesOnlyTheNewMigrations) {
     { auto store = open(std::array{first}); }
     capturing_logger second_log;
-    auto store = sqlite_store::open_with_migrations_for_test({.path = db_path}, second_log, std::array{first, second});
+    auto store =
+        sqlite_store::open_with_migrations_for_test({.path = db_path}, second_log, std::array{first, second});
     EXPECT_EQ(store.schema_version(), 2);
     EXPECT_TRUE(has_table(store, "b"));
     EXPECT_EQ(second_log.count("store schema migration applied"), 1u);
@@ -125,7 +150,8 @@ TEST_F(MigrationsTest, NewerDatabaseIsRefusedWithAnActionableMessage) {
         EXPECT_EQ(
             std::string(e.what()),
             "cannot open " + db_path.string() +
-                ": database schema version 2 is newer than this fakturad (knows 1); upgrade fakturad or restore "
+                ": database schema version 2 is newer than this fakturad (knows 1); upgrade fakturad or "
+                "restore "
                 "a backup"
         );
     }
@@ -135,8 +161,9 @@ TEST_F(MigrationsTest, NewerDatabaseIsRefusedByTheDaemonsOpen) {
     {
         auto store = sqlite_store::open({.path = db_path}, log);
         store.execute_for_test(
-            "INSERT INTO schema_migrations VALUES (" + std::to_string(sqlite_store::latest_schema_version() + 1) +
-            ", 'from_the_future', '" + std::string(64, 'f') + "', '2030-01-01T00:00:00.000Z')"
+            "INSERT INTO schema_migrations VALUES (" +
+            std::to_string(sqlite_store::latest_schema_version() + 1) + ", 'from_the_future', '" +
+            std::string(64, 'f') + "', '2030-01-01T00:00:00.000Z')"
         );
     }
     const auto known = sqlite_store::latest_schema_version();
@@ -147,9 +174,9 @@ TEST_F(MigrationsTest, NewerDatabaseIsRefusedByTheDaemonsOpen) {
             } catch (const store_error& e) {
                 EXPECT_EQ(
                     std::string(e.what()),
-                    "cannot open " + db_path.string() + ": database schema version " + std::to_string(known + 1) +
-                        " is newer than this fakturad (knows " + std::to_string(known) +
-                        "); upgrade fakturad or restore a backup"
+                    "cannot open " + db_path.string() + ": database schema version " +
+                        std::to_string(known + 1) + " is newer than this fakturad (knows " +
+                        std::to_string(known) + "); upgrade fakturad or restore a backup"
                 );
                 throw;
             }
@@ -165,7 +192,9 @@ TEST_F(MigrationsTest, ChangedChecksumOfAnAppliedMigrationIsRefused) {
         auto store = open(std::array{edited});
         FAIL() << "an edited migration must not pass";
     } catch (const store_error& e) {
-        EXPECT_THAT(e.what(), HasSubstr("cannot open " + db_path.string() + ": applied migration 0001_first"));
+        EXPECT_THAT(
+            e.what(), HasSubstr("cannot open " + db_path.string() + ": applied migration 0001_first")
+        );
         EXPECT_THAT(e.what(), HasSubstr("an applied migration must never change"));
     }
 }
@@ -187,7 +216,8 @@ TEST_F(MigrationsTest, FailingMigrationIsRolledBackAndNamed) {
 }
 
 TEST_F(MigrationsTest, FailingFirstMigrationLeavesAnEmptyDatabase) {
-    constexpr migration broken_first{1, "broken", "CREATE TABLE half (z INTEGER); SELECT no_such_function();"};
+    constexpr migration broken_first{
+        1, "broken", "CREATE TABLE half (z INTEGER); SELECT no_such_function();"};
     EXPECT_THROW((void)open(std::array{broken_first}), store_error);
     auto store = open(std::array{first});
     EXPECT_EQ(store.schema_version(), 1);
@@ -196,7 +226,8 @@ TEST_F(MigrationsTest, FailingFirstMigrationLeavesAnEmptyDatabase) {
 
 TEST_F(MigrationsTest, MigrationMayNotCommitOnItsOwn) {
     { auto store = open(std::array{first}); }
-    constexpr migration committing{2, "committing", "CREATE TABLE c (x INTEGER); COMMIT; CREATE TABLE d (y);"};
+    constexpr migration committing{
+        2, "committing", "CREATE TABLE c (x INTEGER); COMMIT; CREATE TABLE d (y);"};
     try {
         auto store = open(std::array{first, committing});
         FAIL() << "a migration with COMMIT must be refused";
@@ -232,7 +263,8 @@ TEST(StoreOpenTest, MissingDirectoryGivesAnActionableMessage) {
         EXPECT_EQ(
             std::string(e.what()),
             "cannot open " + path.string() +
-                ": unable to open database file; check that the directory exists and is writable by the fakturad "
+                ": unable to open database file; check that the directory exists and is writable by the "
+                "fakturad "
                 "user"
         );
         EXPECT_EQ(e.sqlite_code() & 0xff, SQLITE_CANTOPEN);
@@ -243,7 +275,8 @@ TEST(StoreOpenTest, FileThatIsNotADatabaseIsRefused) {
     temp_dir dir;
     null_logger log;
     const auto path = dir.file("fakturad.sqlite");
-    std::ofstream(path) << "this is a configuration file, not a database, and it is long enough to have a header\n";
+    std::ofstream(path
+    ) << "this is a configuration file, not a database, and it is long enough to have a header\n";
     try {
         auto store = sqlite_store::open({.path = path}, log);
         FAIL() << "a text file must not open";
@@ -265,7 +298,9 @@ TEST(StoreOpenTest, ConnectionIsConfiguredAsOptionsSay) {
     }
     {
         auto store = sqlite_store::open(
-            {.path = dir.file("b.sqlite"), .busy_timeout = std::chrono::milliseconds{250}, .synchronous_full = false},
+            {.path = dir.file("b.sqlite"),
+             .busy_timeout = std::chrono::milliseconds{250},
+             .synchronous_full = false},
             log
         );
         EXPECT_EQ(scalar(store, "PRAGMA synchronous"), "1");  // NORMAL

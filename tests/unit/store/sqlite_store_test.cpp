@@ -1,6 +1,7 @@
 // Transactions, WAL concurrency, sync cursors, status figures and maintenance of sqlite_store.
 
 #include "fakturad/store/sqlite_store.hpp"
+
 #include "store_test_support.hpp"
 
 #include <gmock/gmock.h>
@@ -10,14 +11,16 @@ namespace fakturad::store {
 namespace {
 
 using namespace std::chrono_literals;
-using ::testing::HasSubstr;
 using test_support::t0;
 using test_support::temp_dir;
+using ::testing::HasSubstr;
 
 class SqliteStoreTest : public ::testing::Test {
 protected:
     sqlite_store open(std::chrono::milliseconds busy_timeout = 5000ms) {
-        return sqlite_store::open({.path = db_path, .busy_timeout = busy_timeout, .recover_in_flight = false}, log);
+        return sqlite_store::open(
+            {.path = db_path, .busy_timeout = busy_timeout, .recover_in_flight = false}, log
+        );
     }
 
     std::string count(std::string_view table) {
@@ -107,7 +110,8 @@ TEST_F(SqliteStoreTest, SyncCursorRoundTrip) {
     EXPECT_EQ(read->last_replay_id, cursor.last_replay_id);
     EXPECT_EQ(read->updated_at, t0);
     EXPECT_EQ(
-        store.query_for_test("SELECT last_system_modstamp FROM sync_cursors")[0][0], "2026-11-27T08:50:00.123Z"
+        store.query_for_test("SELECT last_system_modstamp FROM sync_cursors")[0][0],
+        "2026-11-27T08:50:00.123Z"
     );
 
     // Put replaces, including clearing optional fields.
@@ -153,7 +157,8 @@ TEST_F(SqliteStoreTest, StatusFigures) {
     store.execute_for_test(
         "INSERT INTO invoice_runs (cutoff_date, selection, started_by, state, started_at, finished_at,"
         " plans_selected, invoices_created, plans_failed) VALUES"
-        " ('2026-10-31', '{}', 'schedule', 'finished', '2026-11-01T02:00:00.000Z', '2026-11-01T02:03:00.000Z',"
+        " ('2026-10-31', '{}', 'schedule', 'finished', '2026-11-01T02:00:00.000Z', "
+        "'2026-11-01T02:03:00.000Z',"
         "  120, 118, 2),"
         " ('2026-11-30', '{\"legal_entity\":\"de\"}', 'manual', 'running', '2026-11-27T08:00:00.000Z', NULL,"
         "  40, 12, 0)"

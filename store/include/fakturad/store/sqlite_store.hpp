@@ -50,10 +50,10 @@ struct sqlite_options {
 
 // The sync position of one Salesforce object.
 struct sync_cursor_info {
-    std::string object_name{};                         // API name, e.g. "Account", "Opportunity"
-    std::optional<instant> last_system_modstamp{};     // highest SystemModstamp fully processed
-    std::optional<std::string> last_record_id{};       // Id of that record: tie-breaker among equal modstamps
-    std::optional<std::string> last_replay_id{};       // opaque change-event replay id, as received
+    std::string object_name{};                      // API name, e.g. "Account", "Opportunity"
+    std::optional<instant> last_system_modstamp{};  // highest SystemModstamp fully processed
+    std::optional<std::string> last_record_id{};    // Id of that record: tie-breaker among equal modstamps
+    std::optional<std::string> last_replay_id{};    // opaque change-event replay id, as received
     instant updated_at{};
 };
 
@@ -72,11 +72,11 @@ struct invoice_run_info {
 struct store_status {
     std::filesystem::path path{};
     std::int64_t schema_version = 0;
-    std::string journal_mode{};           // "wal" in every healthy store
-    std::uint64_t file_bytes = 0;       // database file plus its -wal file, as on disk
-    std::uint64_t outbox_pending = 0;   // waiting for a worker (due now or later)
+    std::string journal_mode{};        // "wal" in every healthy store
+    std::uint64_t file_bytes = 0;      // database file plus its -wal file, as on disk
+    std::uint64_t outbox_pending = 0;  // waiting for a worker (due now or later)
     std::uint64_t outbox_in_flight = 0;
-    std::uint64_t outbox_failed = 0;    // given up; needs an operator
+    std::uint64_t outbox_failed = 0;              // given up; needs an operator
     std::optional<sync_cursor_info> last_sync{};  // the most recently updated sync cursor
     std::optional<invoice_run_info> last_run{};   // the newest invoice run
 };
@@ -90,7 +90,7 @@ struct outbox_message {
     std::string idempotency_key{};
     std::string payload{};
     std::int64_t attempts = 0;                // including the attempt this claim starts
-    std::optional<std::string> last_error{};    // of the previous attempt
+    std::optional<std::string> last_error{};  // of the previous attempt
 };
 
 struct checkpoint_result {
@@ -111,9 +111,7 @@ public:
     // Test-only: as `open`, with `migrations` instead of the embedded list (ordered, versions 1..N).
     // Steps that need the fakturad schema (in-flight recovery) are skipped when its tables are absent.
     [[nodiscard]] static sqlite_store open_with_migrations_for_test(
-        const sqlite_options& options,
-        logger& log,
-        std::span<const migration> migrations
+        const sqlite_options& options, logger& log, std::span<const migration> migrations
     );
 
     sqlite_store(sqlite_store&&) noexcept;
@@ -138,7 +136,9 @@ public:
     // nothing and returns the existing id (the first payload wins).  A key reused with a different `kind`
     // is a programming error and throws.  Runs inside the caller's `transaction` when there is one, so
     // the intent commits atomically with the data it belongs to.
-    outbox_id enqueue(std::string_view kind, std::string_view idempotency_key, std::string_view payload, instant now);
+    outbox_id enqueue(
+        std::string_view kind, std::string_view idempotency_key, std::string_view payload, instant now
+    );
 
     // Takes the pending message with the earliest due time `next_attempt_at <= now` (ties: oldest first),
     // marks it in_flight and counts the attempt.  Atomic: two connections never claim the same message.
