@@ -10,11 +10,13 @@
 #include <date/tz.h>
 #include <yaml-cpp/yaml.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <charconv>
-#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -62,29 +64,26 @@ std::string describe(const YAML::Node& node) {
 
 // Reads a whole file; on failure returns nullopt and sets `error` to the system's reason.
 std::optional<std::string> read_file(const fs::path& path, std::string& error) {
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (f == nullptr) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         error = std::generic_category().message(errno);
         return std::nullopt;
     }
     std::string content;
     std::array<char, 8192> buffer{};
-    bool failed = false;
     for (;;) {
-        const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), f);
-        content.append(buffer.data(), n);
-        if (n < buffer.size()) {
-            // A short read is either the end of the file or an error; reading again would be neither.
-            failed = std::ferror(f) != 0;
+        const ::ssize_t n = ::read(fd, buffer.data(), buffer.size());
+        if (n > 0) {
+            content.append(buffer.data(), static_cast<std::size_t>(n));
+        } else if (n == 0) {
             break;
+        } else if (errno != EINTR) {
+            error = std::generic_category().message(errno);
+            ::close(fd);
+            return std::nullopt;
         }
     }
-    const int saved = errno;
-    std::fclose(f);
-    if (failed) {
-        error = std::generic_category().message(saved);
-        return std::nullopt;
-    }
+    ::close(fd);
     return content;
 }
 

@@ -233,6 +233,17 @@ TEST(ConfigSecrets, EmptySecretFileIsAnError) {
     );
 }
 
+TEST(ConfigSecrets, UnreadableSecretFileGivesTheSystemReason) {
+    scratch_dir dir;
+    fs::create_directories(dir.path() / "keys/sf.pem");  // a directory: open works, read fails
+    const auto r = load_string(jwt_config, "demo.yaml", dir.path(), env_of({}));
+    EXPECT_THAT(
+        messages(r),
+        ElementsAre("demo.yaml:7:5: salesforce.auth.private_key_file: cannot read keys/sf.pem: Is a directory"
+        )
+    );
+}
+
 TEST(ConfigRender, ShowsDefaultsAndRedactsSecrets) {
     scratch_dir dir;
     write_text(dir.path() / "keys/sf.pem", "TOP-SECRET-KEY-MATERIAL\n");
