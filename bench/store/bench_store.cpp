@@ -12,10 +12,11 @@
 
 #include <chrono>
 #include <cstdio>
-#include <cstring>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 namespace {
 
@@ -65,7 +66,10 @@ int main(int argc, char** argv) {
     std::string pattern = (args.dir / "fakturad-bench-store-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) {
         std::fprintf(
-            stderr, "cannot create a directory under %s: %s\n", args.dir.c_str(), std::strerror(errno)
+            stderr,
+            "cannot create a directory under %s: %s\n",
+            args.dir.c_str(),
+            std::error_code(errno, std::generic_category()).message().c_str()
         );
         return 1;
     }

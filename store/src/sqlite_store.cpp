@@ -145,6 +145,9 @@ std::unique_ptr<sqlite_store::impl> sqlite_store::impl::connect(const sqlite_opt
         options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", "cannot open"
     );
     state->exec("PRAGMA foreign_keys = ON", "cannot open");
+    // After a burst (a large invoice run) the WAL would otherwise keep its peak size on disk until the
+    // last connection closes; this truncates it at the next checkpoint reset.
+    state->exec("PRAGMA journal_size_limit = 67108864", "cannot open");
     if (state->int_pragma("PRAGMA foreign_keys", "cannot open") != 1) {
         throw detail::make_error(
             "cannot open",
