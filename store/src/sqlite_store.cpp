@@ -225,7 +225,8 @@ store_status sqlite_store::status() {
 
     {
         statement_use counts(
-            impl_->cached("SELECT state, count(*) FROM outbox WHERE state <> 'done' GROUP BY state")
+            impl_->cached("SELECT state, count(*) FROM outbox WHERE state IN ('pending', 'in_flight', "
+                          "'failed') GROUP BY state")
         );
         while (counts->step()) {
             const auto n = static_cast<std::uint64_t>(counts->int_at(1));
