@@ -86,7 +86,9 @@ struct control_server::impl {
                 std::string(request.target()),
                 std::move(request.body()),
             };
-            const control_response cres = co_await handler(std::move(creq));
+            // Awaiting a named awaitable: GCC 12 destroys the result of `co_await f(temporary)` twice.
+            auto pending = handler(std::move(creq));
+            control_response cres = co_await std::move(pending);
 
             http::response<http::string_body> response{static_cast<http::status>(cres.status), request.version()};
             response.set(http::field::server, "fakturad/" + std::string(version()));

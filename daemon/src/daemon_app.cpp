@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -62,6 +63,15 @@ void print_errors(const config::load_result& result) {
     }
     std::cerr << result.errors.size() << (result.errors.size() == 1 ? " error" : " errors")
               << " in the configuration; nothing was started\n";
+}
+
+std::string format_civil_date(std::chrono::year_month_day d) {
+    char buf[16];
+    std::snprintf(
+        buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+        static_cast<unsigned>(d.day())
+    );
+    return buf;
 }
 
 // {"error": "..."} with the text escaped; request targets and exception texts are untrusted.
@@ -115,12 +125,10 @@ private:
     template <typename F>
     awaitable<std::invoke_result_t<F, store::sqlite_store&>> on_store(F work) {
         using result_type = std::invoke_result_t<F, store::sqlite_store&>;
-        // The store connection is used by one thread at a time: the strand on the pool.
-        co_return co_await asio::co_spawn(
-            store_strand_,
-            [this, work = std::move(work)]() -> awaitable<result_type> { co_return work(*store_); },
-            use_awaitable
-        );
+        // The store connection is used by one thread at a time: the strand on the pool.  The lambda is
+        // named before the co_await: GCC 12 destroys lambda temporaries in co_await expressions twice.
+        auto job = [this, work = std::move(work)]() -> awaitable<result_type> { co_return work(*store_); };
+        co_return co_await asio::co_spawn(store_strand_, std::move(job), use_awaitable);
     }
 
     awaitable<void> main_loop();
@@ -294,7 +302,8 @@ awaitable<void> daemon_app::maintenance_loop() {
             co_return;
         }
         try {
-            co_await on_store([](store::sqlite_store& s) { s.checkpoint(); });
+            auto checkpoint = [](store::sqlite_store& s) { s.checkpoint(); };
+            co_await on_store(checkpoint);
         } catch (const std::exception& e) {
             log_.warn("store checkpoint failed", {{"job", "maintenance"}, {"err", e.what()}});
         }
@@ -334,13 +343,10 @@ awaitable<void> daemon_app::reload() {
     const auto path = config_->source_file;
     log_.info("reloading configuration", {{"config", path.string()}});
     // File reads belong on the pool, not on the I/O thread.
-    auto loaded = co_await asio::co_spawn(
-        pool_,
-        [path]() -> awaitable<config::load_result> {
-            co_return config::load_file(path, config::environment::process());
-        },
-        use_awaitable
-    );
+    auto load = [path]() -> awaitable<config::load_result> {
+        co_return config::load_file(path, config::environment::process());
+    };
+    auto loaded = co_await asio::co_spawn(pool_, std::move(load), use_awaitable);
     if (!loaded.ok()) {
         for (const auto& d : loaded.errors) {
             log_.error("configuration error", {{"err", d.to_string()}});
@@ -380,7 +386,8 @@ awaitable<status_snapshot> daemon_app::snapshot() {
     s.reloads_failed = reloads_failed_.value();
     s.last_reload_error = last_reload_error_;
 
-    const auto st = co_await on_store([](store::sqlite_store& db) { return db.status(); });
+    auto read_status = [](store::sqlite_store& db) { return db.status(); };
+    const auto st = co_await on_store(read_status);
     s.store_backend = "sqlite";
     s.store_path = st.path.string();
     s.store_schema_version = st.schema_version;
@@ -393,7 +400,7 @@ awaitable<status_snapshot> daemon_app::snapshot() {
     if (st.last_run) {
         s.last_run = last_run_status{
             std::to_string(st.last_run->id),
-            st.last_run->cutoff_date,
+            format_civil_date(st.last_run->cutoff_date),
             st.last_run->state,
             st.last_run->started_at,
             st.last_run->finished_at,
@@ -422,7 +429,8 @@ awaitable<control_response> daemon_app::handle(control_request request) {
     if (request.target == metrics_endpoint) {
         uptime_.set(std::chrono::duration_cast<std::chrono::seconds>(clock_.monotonic() - started_mono_).count());
         try {
-            const auto pending = co_await on_store([](store::sqlite_store& db) { return db.status().outbox_pending; });
+            auto read_pending = [](store::sqlite_store& db) { return db.status().outbox_pending; };
+            const auto pending = co_await on_store(read_pending);
             outbox_pending_.set(static_cast<std::int64_t>(pending));
         } catch (const std::exception& e) {
             log_.warn("metrics: store status failed", {{"err", e.what()}});
@@ -431,7 +439,9 @@ awaitable<control_response> daemon_app::handle(control_request request) {
     }
     if (request.via == listener_kind::control_socket && request.target == status_endpoint) {
         try {
-            co_return control_response{200, "application/json", to_json(co_await snapshot())};
+            auto pending = snapshot();
+            const auto status = co_await std::move(pending);
+            co_return control_response{200, "application/json", to_json(status)};
         } catch (const std::exception& e) {
             log_.error("status failed", {{"err", e.what()}});
             co_return control_response{500, "application/json", error_body("status failed; see the daemon's log")};

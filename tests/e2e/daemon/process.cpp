@@ -13,6 +13,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 
 extern char** environ;  // NOLINT(readability-redundant-declaration) POSIX provides no header for it
 
@@ -109,13 +110,17 @@ run_result run_to_end(
     const std::map<std::string, std::string>& env
 ) {
     static std::atomic<int> counter{0};
-    const auto output = scratch_dir / ("run-" + std::to_string(counter++) + ".out");
+    const auto output =
+        scratch_dir / ("fakturad-run-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".out");
+    std::filesystem::remove(output);
     auto child = child_process::start(argv, output, env);
     const auto status = child.wait_for_exit(std::chrono::seconds(30));
     if (!status) {
         throw std::runtime_error("program did not end within 30s: " + argv.at(0));
     }
-    return {*status, read_file(output)};
+    auto text = read_file(output);
+    std::filesystem::remove(output);
+    return {*status, std::move(text)};
 }
 
 }  // namespace fakturad::testing
