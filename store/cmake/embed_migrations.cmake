@@ -62,11 +62,6 @@ ${entries}    };
 }  // namespace fakturad::store
 ")
 
-# Rewrite only on change, so that an unrelated re-run does not recompile the library.
-if(EXISTS "${OUTPUT}")
-    file(READ "${OUTPUT}" previous)
-    if(previous STREQUAL content)
-        return()
-    endif()
-endif()
+# Always written: the build runs this only when a migration or the list changed, and an output older
+# than its inputs would make Ninja run it again on every build.
 file(WRITE "${OUTPUT}" "${content}")
