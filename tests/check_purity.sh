@@ -24,10 +24,7 @@ if [ -n "$hits" ]; then
     status=1
 fi
 # Their CMake targets must not link an I/O library either.
-cmake_files=()
-for m in "${pure[@]}"; do
-    [ -f "$m/CMakeLists.txt" ] && cmake_files+=("$m/CMakeLists.txt")
-done
+mapfile -t cmake_files < <(find "${pure[@]}" -name CMakeLists.txt 2>/dev/null)
 hits=$(grep -nE 'OpenSSL::|SQLite::|PostgreSQL::|spdlog::|fakturad_net|fakturad_store|fakturad_connector|Boost::(system|url)' \
         "${cmake_files[@]}" /dev/null || true)
 if [ -n "$hits" ]; then
