@@ -13,6 +13,8 @@ packages=(
     libhowardhinnant-date-dev tzdata
     # tests and benchmarks
     libgtest-dev libgmock-dev googletest libbenchmark-dev python3
+    # formatting check (clang-format 14)
+    clang-format
     # systemd unit checks (systemd-analyze)
     systemd
 )

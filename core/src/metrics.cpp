@@ -9,10 +9,17 @@ namespace {
 void append_label_value(std::string& out, std::string_view value) {
     for (char c : value) {
         switch (c) {
-            case '\\': out += "\\\\"; break;
-            case '"': out += "\\\""; break;
-            case '\n': out += "\\n"; break;
-            default: out += c;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            default:
+                out += c;
         }
     }
 }
@@ -31,7 +38,9 @@ void append_help(std::string& out, std::string_view help) {
 
 }  // namespace
 
-metrics_registry::family& metrics_registry::family_for(std::string_view name, std::string_view help, kind type) {
+metrics_registry::family& metrics_registry::family_for(
+    std::string_view name, std::string_view help, kind type
+) {
     auto it = families_.find(name);
     if (it == families_.end()) {
         it = families_.emplace(std::string(name), family{type, std::string(help), {}}).first;
@@ -42,7 +51,9 @@ metrics_registry::family& metrics_registry::family_for(std::string_view name, st
     return it->second;
 }
 
-counter_metric& metrics_registry::counter(std::string_view name, std::string_view help, metric_labels labels) {
+counter_metric& metrics_registry::counter(
+    std::string_view name, std::string_view help, metric_labels labels
+) {
     std::lock_guard lock(mutex_);
     auto& fam = family_for(name, help, kind::counter);
     auto [it, inserted] = fam.series.try_emplace(std::move(labels), counters_.size());

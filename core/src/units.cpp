@@ -54,7 +54,8 @@ parse_result<std::chrono::milliseconds> parse_duration(std::string_view text) {
         {"d", 86'400'000},
     }};
     const std::string expected =
-        "expected a duration with a unit (ms, s, m, h, d), e.g. 30s, 5m, 1h30m; got '" + std::string(text) + "'";
+        "expected a duration with a unit (ms, s, m, h, d), e.g. 30s, 5m, 1h30m; got '" + std::string(text) +
+        "'";
     std::string_view rest = trim(text);
     if (rest.empty()) {
         return expected;
@@ -96,8 +97,9 @@ parse_result<std::uint64_t> parse_size(std::string_view text) {
         {"GB", 1000ULL * 1000 * 1000},
         {"B", 1ULL},
     }};
-    const std::string expected = "expected a size with a unit (B, KiB, MiB, GiB, kB, MB, GB), e.g. 10MiB; got '" +
-                                 std::string(text) + "'";
+    const std::string expected =
+        "expected a size with a unit (B, KiB, MiB, GiB, kB, MB, GB), e.g. 10MiB; got '" + std::string(text) +
+        "'";
     std::string_view rest = trim(text);
     std::uint64_t amount = 0;
     if (!read_digits(rest, amount)) {

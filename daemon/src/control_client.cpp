@@ -29,15 +29,17 @@ namespace {
 std::string unreachable_message(const std::filesystem::path& socket, const boost::system::error_code& ec) {
     const std::string where = "cannot reach fakturad at " + socket.string() + ": ";
     if (ec == asio::error::not_found || ec == boost::system::errc::no_such_file_or_directory) {
-        return where + "no control socket there; is the daemon running (systemctl status fakturad)? "
-                       "Use --socket or --config to point at another one";
+        return where +
+               "no control socket there; is the daemon running (systemctl status fakturad)? "
+               "Use --socket or --config to point at another one";
     }
     if (ec == asio::error::connection_refused) {
         return where + "nobody is listening (a stale socket of a daemon that stopped); start fakturad";
     }
     if (ec == asio::error::access_denied || ec == boost::system::errc::permission_denied) {
-        return where + "permission denied; add your user to the daemon's group (usermod -aG fakturad USER) "
-                       "and log in again";
+        return where +
+               "permission denied; add your user to the daemon's group (usermod -aG fakturad USER) "
+               "and log in again";
     }
     if (ec == beast::error::timeout) {
         return where + "no answer in time; the daemon may be overloaded or stuck (journalctl -u fakturad)";
@@ -63,7 +65,8 @@ control_reply control_call(
         constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
         beast::basic_stream<local_stream> stream(ioc);
         stream.expires_after(timeout);
-        auto [connect_ec] = co_await stream.async_connect(local_stream::endpoint(socket.string()), tuple_awaitable);
+        auto [connect_ec] =
+            co_await stream.async_connect(local_stream::endpoint(socket.string()), tuple_awaitable);
         if (connect_ec) {
             failure = connect_ec;
             co_return;
@@ -108,7 +111,8 @@ control_reply control_call(
         throw daemon_unreachable(unreachable_message(socket, *failure));
     }
     throw std::runtime_error(
-        "fakturad at " + socket.string() + " broke off the answer: " + (failure ? failure->message() : "no reply")
+        "fakturad at " + socket.string() +
+        " broke off the answer: " + (failure ? failure->message() : "no reply")
     );
 }
 

@@ -38,9 +38,9 @@ constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
 // True when `ec` only says that the peer went away or we are shutting down: no log line needed.
 bool is_quiet_end(const boost::system::error_code& ec) {
-    return ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::operation_aborted ||
-           ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
-           ec == beast::error::timeout;
+    return ec == http::error::end_of_stream || ec == asio::error::eof ||
+           ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+           ec == asio::error::broken_pipe || ec == beast::error::timeout;
 }
 
 }  // namespace
@@ -90,7 +90,8 @@ struct control_server::impl {
             auto pending = handler(std::move(creq));
             control_response cres = co_await std::move(pending);
 
-            http::response<http::string_body> response{static_cast<http::status>(cres.status), request.version()};
+            http::response<http::string_body> response{
+                static_cast<http::status>(cres.status), request.version()};
             response.set(http::field::server, "fakturad/" + std::string(version()));
             response.set(http::field::content_type, cres.content_type);
             response.keep_alive(request.keep_alive() && !closed);
@@ -121,15 +122,19 @@ struct control_server::impl {
                 co_await pause.async_wait(tuple_awaitable);
                 continue;
             }
-            asio::co_spawn(exec, serve_session<protocol>(std::move(socket), via), tasks.adapt([this](std::exception_ptr e) {
-                if (e) {
-                    try {
-                        std::rethrow_exception(e);
-                    } catch (const std::exception& ex) {
-                        log.error("control session failed", {{"err", ex.what()}});
+            asio::co_spawn(
+                exec,
+                serve_session<protocol>(std::move(socket), via),
+                tasks.adapt([this](std::exception_ptr e) {
+                    if (e) {
+                        try {
+                            std::rethrow_exception(e);
+                        } catch (const std::exception& ex) {
+                            log.error("control session failed", {{"err", ex.what()}});
+                        }
                     }
-                }
-            }));
+                })
+            );
         }
     }
 };
@@ -141,11 +146,14 @@ control_server::control_server(
     logger& log,
     std::chrono::milliseconds request_timeout
 )
-    : impl_(std::make_unique<impl>(impl{exec, std::move(handler), tasks, log, request_timeout, {}, {}, {}, false})) {}
+    : impl_(std::make_unique<impl>(impl{
+          exec, std::move(handler), tasks, log, request_timeout, {}, {}, {}, false})) {}
 
 control_server::~control_server() { close(); }
 
-void control_server::set_request_timeout(std::chrono::milliseconds timeout) { impl_->request_timeout = timeout; }
+void control_server::set_request_timeout(std::chrono::milliseconds timeout) {
+    impl_->request_timeout = timeout;
+}
 
 void control_server::listen_unix(const std::filesystem::path& path, unsigned mode) {
     // A socket file may be left by a daemon that was killed.  If something still accepts on it, another
@@ -157,7 +165,8 @@ void control_server::listen_unix(const std::filesystem::path& path, unsigned mod
         probe.connect(local_stream::endpoint(path.string()), ec);
         if (!ec) {
             throw std::runtime_error(
-                "another fakturad is already listening on " + path.string() + "; stop it first (systemctl stop fakturad)"
+                "another fakturad is already listening on " + path.string() +
+                "; stop it first (systemctl stop fakturad)"
             );
         }
         std::filesystem::remove(path, fs_ec);
@@ -183,7 +192,9 @@ void control_server::listen_unix(const std::filesystem::path& path, unsigned mod
     }
     if (::chmod(path.c_str(), static_cast<mode_t>(mode)) != 0) {
         const int err = errno;
-        throw std::runtime_error("cannot set mode of control socket " + path.string() + ": " + std::strerror(err));
+        throw std::runtime_error(
+            "cannot set mode of control socket " + path.string() + ": " + std::strerror(err)
+        );
     }
     impl_->socket_path = path;
 }
@@ -210,7 +221,8 @@ std::uint16_t control_server::listen_tcp(const std::string& host, std::uint16_t 
     if (ec) {
         impl_->tcp_acceptor.reset();
         throw std::runtime_error(
-            "cannot listen on " + host + ":" + std::to_string(port) + " (control.http_listen): " + ec.message()
+            "cannot listen on " + host + ":" + std::to_string(port) +
+            " (control.http_listen): " + ec.message()
         );
     }
     return acceptor.local_endpoint().port();
@@ -235,7 +247,9 @@ void control_server::start() {
     }
     if (impl_->tcp_acceptor) {
         asio::co_spawn(
-            impl_->exec, impl_->accept_loop(*impl_->tcp_acceptor, listener_kind::loopback_tcp), impl_->tasks.adapt(on_done)
+            impl_->exec,
+            impl_->accept_loop(*impl_->tcp_acceptor, listener_kind::loopback_tcp),
+            impl_->tasks.adapt(on_done)
         );
     }
 }

@@ -68,7 +68,11 @@ void print_errors(const config::load_result& result) {
 std::string format_civil_date(std::chrono::year_month_day d) {
     char buf[16];
     std::snprintf(
-        buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+        buf,
+        sizeof buf,
+        "%04d-%02u-%02u",
+        static_cast<int>(d.year()),
+        static_cast<unsigned>(d.month()),
         static_cast<unsigned>(d.day())
     );
     return buf;
@@ -189,7 +193,8 @@ int daemon_app::run() {
         );
         control_->listen_unix(cfg.control.socket, cfg.control.socket_mode);
         if (cfg.control.http_listen) {
-            const auto port = control_->listen_tcp(cfg.control.http_listen->host, cfg.control.http_listen->port);
+            const auto port =
+                control_->listen_tcp(cfg.control.http_listen->host, cfg.control.http_listen->port);
             log_.info(
                 "health and metrics listening",
                 {{"address", cfg.control.http_listen->host}, {"port", std::to_string(port)}}
@@ -272,7 +277,9 @@ awaitable<void> daemon_app::shutdown() {
         )
             .async_wait(asio::experimental::wait_for_one(), use_awaitable);
     if (order[0] == 1) {
-        log_.warn("grace period over; cancelling remaining work", {{"in_flight", std::to_string(tasks_.size())}});
+        log_.warn(
+            "grace period over; cancelling remaining work", {{"in_flight", std::to_string(tasks_.size())}}
+        );
         tasks_.emit(asio::cancellation_type::terminal);
         co_await tasks_.async_wait(tuple_awaitable);
     }
@@ -286,7 +293,8 @@ awaitable<void> daemon_app::watchdog_loop() {
         notifier_.watchdog();
         timer.expires_after(interval);
         auto [ec] = co_await timer.async_wait(tuple_awaitable);
-        if (ec || (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) {
+        if (ec ||
+            (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) {
             co_return;
         }
     }
@@ -298,7 +306,8 @@ awaitable<void> daemon_app::maintenance_loop() {
     for (;;) {
         timer.expires_after(maintenance_interval);
         auto [ec] = co_await timer.async_wait(tuple_awaitable);
-        if (ec || (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) {
+        if (ec ||
+            (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) {
             co_return;
         }
         try {
@@ -351,10 +360,12 @@ awaitable<void> daemon_app::reload() {
         for (const auto& d : loaded.errors) {
             log_.error("configuration error", {{"err", d.to_string()}});
         }
-        last_reload_error_ = std::to_string(loaded.errors.size()) + " error(s), first: " + loaded.errors.front().to_string();
+        last_reload_error_ =
+            std::to_string(loaded.errors.size()) + " error(s), first: " + loaded.errors.front().to_string();
         reloads_failed_.increment();
         log_.error(
-            "reload rejected; keeping the running configuration", {{"errors", std::to_string(loaded.errors.size())}}
+            "reload rejected; keeping the running configuration",
+            {{"errors", std::to_string(loaded.errors.size())}}
         );
     } else {
         auto next = std::make_shared<const config::settings>(std::move(*loaded.config));
@@ -410,14 +421,19 @@ awaitable<status_snapshot> daemon_app::snapshot() {
     if (cfg.salesforce) {
         s.connectors.push_back({"salesforce", "configured", cfg.salesforce->instance_url});
     } else {
-        s.connectors.push_back({"salesforce", "not configured", "no salesforce section in the configuration"});
+        s.connectors.push_back({"salesforce", "not configured", "no salesforce section in the configuration"}
+        );
     }
     co_return s;
 }
 
 awaitable<control_response> daemon_app::handle(control_request request) {
     metrics_
-        .counter("fakturad_control_requests_total", "Control API requests by endpoint.", {{"endpoint", request.target}})
+        .counter(
+            "fakturad_control_requests_total",
+            "Control API requests by endpoint.",
+            {{"endpoint", request.target}}
+        )
         .increment();
     if (request.method != "GET") {
         co_return control_response{405, "application/json", error_body("method not allowed; use GET")};
@@ -427,7 +443,9 @@ awaitable<control_response> daemon_app::handle(control_request request) {
         co_return control_response{healthy ? 200U : 503U, "text/plain", healthy ? "ok\n" : state_ + "\n"};
     }
     if (request.target == metrics_endpoint) {
-        uptime_.set(std::chrono::duration_cast<std::chrono::seconds>(clock_.monotonic() - started_mono_).count());
+        uptime_.set(
+            std::chrono::duration_cast<std::chrono::seconds>(clock_.monotonic() - started_mono_).count()
+        );
         try {
             auto read_pending = [](store::sqlite_store& db) { return db.status().outbox_pending; };
             const auto pending = co_await on_store(read_pending);
@@ -444,7 +462,8 @@ awaitable<control_response> daemon_app::handle(control_request request) {
             co_return control_response{200, "application/json", to_json(status)};
         } catch (const std::exception& e) {
             log_.error("status failed", {{"err", e.what()}});
-            co_return control_response{500, "application/json", error_body("status failed; see the daemon's log")};
+            co_return control_response{
+                500, "application/json", error_body("status failed; see the daemon's log")};
         }
     }
     co_return control_response{404, "application/json", error_body("unknown endpoint " + request.target)};

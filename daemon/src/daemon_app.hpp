@@ -9,9 +9,9 @@ namespace fakturad::daemon {
 // Process exit codes (sysexits.h where one fits, so that systemd's RestartPreventExitStatus can use them).
 enum exit_code : int {
     exit_ok = 0,
-    exit_failure = 1,   // start-up failed (store, socket, lock) or a fatal error while running
-    exit_usage = 2,     // bad command line
-    exit_config = 78,   // EX_CONFIG: the configuration is invalid
+    exit_failure = 1,  // start-up failed (store, socket, lock) or a fatal error while running
+    exit_usage = 2,    // bad command line
+    exit_config = 78,  // EX_CONFIG: the configuration is invalid
 };
 
 // Loads the configuration and runs the daemon until SIGTERM or SIGINT; returns the exit code.

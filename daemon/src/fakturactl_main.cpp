@@ -52,7 +52,8 @@ std::optional<std::filesystem::path> resolve_socket(const global_options& g, int
         }
         return loaded.config->control.socket;
     }
-    if (const char* env = std::getenv(std::string(control_socket_env).c_str()); env != nullptr && *env != '\0') {
+    if (const char* env = std::getenv(std::string(control_socket_env).c_str());
+        env != nullptr && *env != '\0') {
         return std::filesystem::path(env);
     }
     return std::filesystem::path(std::string(default_control_socket));
@@ -81,7 +82,8 @@ int run_status(const global_options& g, bool as_json) {
         return ctl_usage;
     }
     try {
-        const auto reply = control_call(*socket, "GET", status_endpoint, "", std::get<std::chrono::milliseconds>(timeout));
+        const auto reply =
+            control_call(*socket, "GET", status_endpoint, "", std::get<std::chrono::milliseconds>(timeout));
         if (reply.status != 200) {
             std::cerr << "fakturactl: fakturad answered " << reply.status << ": " << error_of(reply) << '\n';
             return ctl_failed;
@@ -103,7 +105,8 @@ int run_status(const global_options& g, bool as_json) {
 
 int run_config_check(const std::string& path) {
     if (path.empty()) {
-        std::cerr << "fakturactl: config check needs a file: fakturactl config check PATH (or --config PATH)\n";
+        std::cerr
+            << "fakturactl: config check needs a file: fakturactl config check PATH (or --config PATH)\n";
         return ctl_usage;
     }
     const int code = check_config(path);
@@ -116,19 +119,25 @@ int main(int argc, char** argv) {
     CLI::App app{"fakturactl — control the fakturad billing daemon", "fakturactl"};
     app.require_subcommand(1);
     global_options g;
-    app.add_option("--socket", g.socket, "control socket of the daemon (default: $FAKTURAD_SOCKET or /run/fakturad/control.sock)");
+    app.add_option(
+        "--socket",
+        g.socket,
+        "control socket of the daemon (default: $FAKTURAD_SOCKET or /run/fakturad/control.sock)"
+    );
     app.add_option("-c,--config", g.config, "read the control socket path from this configuration file");
     app.add_option("--timeout", g.timeout, "how long to wait for the daemon (e.g. 10s)");
     app.set_version_flag("--version", "fakturactl " + std::string(fakturad::version()));
 
     bool as_json = false;
-    auto* status = app.add_subcommand("status", "show version, uptime, config, store, connectors, last sync and run");
+    auto* status =
+        app.add_subcommand("status", "show version, uptime, config, store, connectors, last sync and run");
     status->add_flag("--json", as_json, "print the daemon's JSON answer unchanged");
 
     auto* config_cmd = app.add_subcommand("config", "work with configuration files (no daemon needed)");
     config_cmd->require_subcommand(1);
     std::string check_path;
-    auto* config_check = config_cmd->add_subcommand("check", "validate a configuration file and print every problem");
+    auto* config_check =
+        config_cmd->add_subcommand("check", "validate a configuration file and print every problem");
     config_check->add_option("file", check_path, "configuration file (default: --config)");
 
     try {

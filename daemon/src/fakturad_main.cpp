@@ -8,7 +8,8 @@
 #include <iostream>
 
 int main(int argc, char** argv) {
-    using namespace fakturad::daemon;  // NOLINT(google-build-using-namespace) exit codes read better unqualified
+    using namespace fakturad::daemon;  // NOLINT(google-build-using-namespace) exit codes read better
+                                       // unqualified
 
     CLI::App app{"fakturad — billing and invoicing daemon beside a Salesforce org", "fakturad"};
     std::string config_path;

@@ -28,7 +28,8 @@ instance_lock::instance_lock(const std::filesystem::path& store_path) {
         ::close(fd_);
         fd_ = -1;
         if (err == EWOULDBLOCK) {
-            std::string who = n > 0 ? std::string(holder, static_cast<std::size_t>(n)) : std::string("unknown");
+            std::string who =
+                n > 0 ? std::string(holder, static_cast<std::size_t>(n)) : std::string("unknown");
             while (!who.empty() && (who.back() == '\n' || who.back() == ' ')) {
                 who.pop_back();
             }

@@ -68,7 +68,8 @@ std::string to_json(const status_snapshot& s) {
              {"loaded_at", format_instant(s.config_loaded_at)},
              {"reloads_ok", s.reloads_ok},
              {"reloads_failed", s.reloads_failed},
-             {"last_reload_error", s.last_reload_error.empty() ? json::value(nullptr) : json::value(s.last_reload_error)},
+             {"last_reload_error",
+              s.last_reload_error.empty() ? json::value(nullptr) : json::value(s.last_reload_error)},
          }},
         {"store",
          json::object{
@@ -103,8 +104,11 @@ std::string render_status_text(std::string_view status_json) {
 
     const auto uptime_s = field(o, "uptime_seconds").is_int64() ? field(o, "uptime_seconds").get_int64() : 0;
     line("fakturad", text_of(field(o, "version")) + " (" + text_of(field(o, "revision")) + ")");
-    line("state", text_of(field(o, "state")) + ", pid " + text_of(field(o, "pid")) + ", up " +
-                      format_duration(std::chrono::seconds(uptime_s)) + " since " + text_of(field(o, "started_at")));
+    line(
+        "state",
+        text_of(field(o, "state")) + ", pid " + text_of(field(o, "pid")) + ", up " +
+            format_duration(std::chrono::seconds(uptime_s)) + " since " + text_of(field(o, "started_at"))
+    );
     if (const auto* c = o.if_contains("config"); c != nullptr && c->is_object()) {
         const auto& co = c->get_object();
         std::string text = text_of(field(co, "path")) + ", loaded " + text_of(field(co, "loaded_at")) +
@@ -117,10 +121,14 @@ std::string render_status_text(std::string_view status_json) {
     }
     if (const auto* st = o.if_contains("store"); st != nullptr && st->is_object()) {
         const auto& so = st->get_object();
-        const auto bytes = field(so, "file_bytes").is_number() ? field(so, "file_bytes").to_number<std::uint64_t>() : 0;
-        line("store", text_of(field(so, "backend")) + " " + text_of(field(so, "path")) + ", schema v" +
-                          text_of(field(so, "schema_version")) + ", " + text_of(field(so, "journal_mode")) + ", " +
-                          format_size(bytes) + ", outbox pending " + text_of(field(so, "outbox_pending")));
+        const auto bytes =
+            field(so, "file_bytes").is_number() ? field(so, "file_bytes").to_number<std::uint64_t>() : 0;
+        line(
+            "store",
+            text_of(field(so, "backend")) + " " + text_of(field(so, "path")) + ", schema v" +
+                text_of(field(so, "schema_version")) + ", " + text_of(field(so, "journal_mode")) + ", " +
+                format_size(bytes) + ", outbox pending " + text_of(field(so, "outbox_pending"))
+        );
     }
     if (const auto* cs = o.if_contains("connectors"); cs != nullptr && cs->is_array()) {
         for (const auto& c : cs->get_array()) {
@@ -136,14 +144,20 @@ std::string render_status_text(std::string_view status_json) {
         }
     }
     const auto& sync = field(o, "last_sync");
-    line("last sync", sync.is_object() ? text_of(field(sync.get_object(), "object")) + " at " +
-                                             text_of(field(sync.get_object(), "at"))
-                                       : std::string("never"));
+    line(
+        "last sync",
+        sync.is_object()
+            ? text_of(field(sync.get_object(), "object")) + " at " + text_of(field(sync.get_object(), "at"))
+            : std::string("never")
+    );
     const auto& run = field(o, "last_run");
     if (run.is_object()) {
         const auto& ro = run.get_object();
-        line("last run", text_of(field(ro, "id")) + ", cutoff " + text_of(field(ro, "cutoff")) + ", " +
-                             text_of(field(ro, "state")) + ", finished " + text_of(field(ro, "finished_at")));
+        line(
+            "last run",
+            text_of(field(ro, "id")) + ", cutoff " + text_of(field(ro, "cutoff")) + ", " +
+                text_of(field(ro, "state")) + ", finished " + text_of(field(ro, "finished_at"))
+        );
     } else {
         line("last run", "never");
     }

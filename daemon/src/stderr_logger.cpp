@@ -15,12 +15,18 @@ namespace {
 int syslog_priority(log_level level) {
     switch (level) {
         case log_level::trace:
-        case log_level::debug: return 7;
-        case log_level::info: return 6;
-        case log_level::warn: return 4;
-        case log_level::error: return 3;
-        case log_level::critical: return 2;
-        case log_level::off: return 6;
+        case log_level::debug:
+            return 7;
+        case log_level::info:
+            return 6;
+        case log_level::warn:
+            return 4;
+        case log_level::error:
+            return 3;
+        case log_level::critical:
+            return 2;
+        case log_level::off:
+            return 6;
     }
     return 6;
 }
@@ -40,11 +46,21 @@ bool needs_quotes(std::string_view value) {
 void append_escaped(std::string& out, std::string_view value) {
     for (char c : value) {
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
             default:
                 if (static_cast<unsigned char>(c) < 0x20) {
                     static constexpr char hex[] = "0123456789abcdef";
@@ -136,18 +152,22 @@ void stderr_logger::reconfigure(log_level level, log_format format) noexcept {
     format_.store(format, std::memory_order_relaxed);
 }
 
-void stderr_logger::write(log_level level, std::string_view message, std::span<const log_field> fields) noexcept {
+void stderr_logger::write(
+    log_level level, std::string_view message, std::span<const log_field> fields
+) noexcept {
     if (!enabled(level)) {
         return;
     }
     try {
         // The logging adapter is one of the two places allowed to read the wall clock.
-        const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+        const auto now =
+            std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
         const auto line = format_log_line(
             level, message, fields, format_.load(std::memory_order_relaxed), journal_, format_instant(now)
         );
         sink_->log(spdlog::level::info, "{}", line);
-    } catch (...) {  // NOLINT(bugprone-empty-catch) a log line that cannot be written must not take the daemon down
+    } catch (...
+    ) {  // NOLINT(bugprone-empty-catch) a log line that cannot be written must not take the daemon down
     }
 }
 

@@ -21,7 +21,9 @@ public:
     stderr_logger(log_level level, log_format format, bool journal);
     ~stderr_logger() override;
 
-    void write(log_level level, std::string_view message, std::span<const log_field> fields) noexcept override;
+    void write(
+        log_level level, std::string_view message, std::span<const log_field> fields
+    ) noexcept override;
     [[nodiscard]] bool enabled(log_level level) const noexcept override;
 
     // Applied on SIGHUP; takes effect for the next line.

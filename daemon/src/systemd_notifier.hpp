@@ -19,7 +19,9 @@ public:
     void watchdog() const;
 
     // Half the WATCHDOG_USEC interval when the manager asked for pings (sd_watchdog_enabled), else nothing.
-    [[nodiscard]] std::optional<std::chrono::microseconds> watchdog_ping_interval() const { return ping_interval_; }
+    [[nodiscard]] std::optional<std::chrono::microseconds> watchdog_ping_interval() const {
+        return ping_interval_;
+    }
 
 private:
     void send(std::string_view message) const;

@@ -152,7 +152,8 @@ TEST_F(DaemonLifecycle, ReloadWarnsAboutSettingsThatNeedARestart) {
     }
     daemon.send_signal(SIGHUP);
     ASSERT_TRUE(eventually([&] {
-        return read_file(log_path()).find("changed setting takes effect after a restart key=store") != std::string::npos;
+        return read_file(log_path()).find("changed setting takes effect after a restart key=store") !=
+               std::string::npos;
     })) << read_file(log_path());
     EXPECT_TRUE(running());
     daemon.send_signal(SIGTERM);
@@ -207,7 +208,8 @@ private:
 
 TEST_F(DaemonLifecycle, TellsTheServiceManagerReadyReloadingWatchdogAndStopping) {
     notify_socket notify(dir_ / "notify.sock");
-    auto daemon = start_daemon({{"NOTIFY_SOCKET", (dir_ / "notify.sock").string()}, {"WATCHDOG_USEC", "200000"}});
+    auto daemon =
+        start_daemon({{"NOTIFY_SOCKET", (dir_ / "notify.sock").string()}, {"WATCHDOG_USEC", "200000"}});
     ASSERT_TRUE(notify.wait_for("READY=1")) << read_file(log_path());
     EXPECT_TRUE(notify.wait_for("STATUS=running"));
     notify.clear();
@@ -231,7 +233,9 @@ TEST_F(DaemonLifecycle, SecondDaemonOnTheSameStoreIsRefused) {
     const auto second = run_to_end({fakturad_bin, "--config", config_.string()}, dir_);
     EXPECT_EQ(second.exit_status, 1);
     EXPECT_NE(
-        second.output.find("another fakturad (pid " + std::to_string(first.pid()) + ") already uses the store"),
+        second.output.find(
+            "another fakturad (pid " + std::to_string(first.pid()) + ") already uses the store"
+        ),
         std::string::npos
     ) << second.output;
     EXPECT_TRUE(running()) << "the first daemon must not be disturbed";
@@ -321,8 +325,10 @@ TEST_F(DaemonLifecycle, BadConfigRefusesToStartWithLocatedErrors) {
     write_broken_config();
     const auto run = run_to_end({fakturad_bin, "--config", config_.string()}, dir_);
     EXPECT_EQ(run.exit_status, 78) << run.output;
-    EXPECT_NE(run.output.find(broken_error() + "\n1 error in the configuration; nothing was started\n"), std::string::npos)
-        << run.output;
+    EXPECT_NE(
+        run.output.find(broken_error() + "\n1 error in the configuration; nothing was started\n"),
+        std::string::npos
+    ) << run.output;
 
     const auto check = run_to_end({fakturad_bin, "--check-config", "--config", config_.string()}, dir_);
     EXPECT_EQ(check.exit_status, 78) << check.output;
@@ -364,7 +370,8 @@ TEST(Fakturactl, MissingDaemonIsAClearErrorWithExitCode3) {
     EXPECT_EQ(run.exit_status, 3) << run.output;
     EXPECT_EQ(
         run.output,
-        "fakturactl: cannot reach fakturad at /nonexistent/fakturad.sock: no control socket there; is the daemon "
+        "fakturactl: cannot reach fakturad at /nonexistent/fakturad.sock: no control socket there; is the "
+        "daemon "
         "running (systemctl status fakturad)? Use --socket or --config to point at another one\n"
     );
 }
@@ -373,7 +380,8 @@ TEST(Fakturactl, UnknownCommandIsAUsageError) {
     const auto dir = fs::temp_directory_path();
     const auto run = run_to_end({fakturactl_bin, "frobnicate"}, dir);
     EXPECT_EQ(run.exit_status, 2) << run.output;
-    EXPECT_NE(run.output.find("Run 'fakturactl --help' for the list of commands."), std::string::npos) << run.output;
+    EXPECT_NE(run.output.find("Run 'fakturactl --help' for the list of commands."), std::string::npos)
+        << run.output;
     const auto none = run_to_end({fakturactl_bin}, dir);
     EXPECT_EQ(none.exit_status, 2) << none.output;
 }

@@ -110,8 +110,8 @@ run_result run_to_end(
     const std::map<std::string, std::string>& env
 ) {
     static std::atomic<int> counter{0};
-    const auto output =
-        scratch_dir / ("fakturad-run-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".out");
+    const auto output = scratch_dir / ("fakturad-run-" + std::to_string(::getpid()) + "-" +
+                                       std::to_string(counter++) + ".out");
     std::filesystem::remove(output);
     auto child = child_process::start(argv, output, env);
     const auto status = child.wait_for_exit(std::chrono::seconds(30));

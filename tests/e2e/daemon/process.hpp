@@ -1,14 +1,14 @@
 #pragma once
 // Runs a program of the build as a child process, for end-to-end tests of the real binaries.
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <sys/types.h>
 
 namespace fakturad::testing {
 

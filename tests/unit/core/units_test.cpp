@@ -14,8 +14,14 @@ struct duration_case {
 
 TEST(ParseDuration, AcceptsEveryUnitAndCompounds) {
     const duration_case cases[] = {
-        {"250ms", 250},      {"30s", 30'000},       {"5m", 300'000},         {"2h", 7'200'000},
-        {"1d", 86'400'000},  {"1h30m", 5'400'000},  {"1m30s500ms", 90'500}, {"0s", 0},
+        {"250ms", 250},
+        {"30s", 30'000},
+        {"5m", 300'000},
+        {"2h", 7'200'000},
+        {"1d", 86'400'000},
+        {"1h30m", 5'400'000},
+        {"1m30s500ms", 90'500},
+        {"0s", 0},
         {" 10s ", 10'000},
     };
     for (const auto& c : cases) {

@@ -15,7 +15,9 @@ const std::vector<log_field> fields{
 
 TEST(LogFormat, TextHasTimestampLevelMessageAndQuotedFields) {
     EXPECT_EQ(
-        format_log_line(log_level::warn, "sync page failed", fields, log_format::text, false, "2026-11-27T13:31:28.123Z"),
+        format_log_line(
+            log_level::warn, "sync page failed", fields, log_format::text, false, "2026-11-27T13:31:28.123Z"
+        ),
         "2026-11-27T13:31:28.123Z warn  sync page failed job=sync record_id=0015g00000XyZabAAB "
         "err=\"HTTP 503: \\\"Service Unavailable\\\" retry=later\""
     );
@@ -30,7 +32,9 @@ TEST(LogFormat, JournalGetsPriorityPrefixAndNoTimestamp) {
 TEST(LogFormat, JsonEscapesEverything) {
     const std::vector<log_field> f{{"err", "line1\nline2\t\x01"}};
     EXPECT_EQ(
-        format_log_line(log_level::info, "say \"hi\"", f, log_format::json, false, "2026-11-27T00:00:00.000Z"),
+        format_log_line(
+            log_level::info, "say \"hi\"", f, log_format::json, false, "2026-11-27T00:00:00.000Z"
+        ),
         R"({"ts":"2026-11-27T00:00:00.000Z","level":"info","msg":"say \"hi\"","err":"line1\nline2\t\u0001"})"
     );
 }

@@ -55,13 +55,15 @@ TEST(StatusReport, JsonCarriesEveryField) {
 TEST(StatusReport, TextRenderingForPeople) {
     auto s = sample();
     s.last_sync = last_sync_status{"Opportunity", at(1'795'786'300'000)};
-    s.last_run = last_run_status{"17", "2026-12-01", "finished", at(1'795'786'301'000), at(1'795'786'302'500)};
+    s.last_run =
+        last_run_status{"17", "2026-12-01", "finished", at(1'795'786'301'000), at(1'795'786'302'500)};
     EXPECT_EQ(
         render_status_text(to_json(s)),
         "fakturad    0.1.0 (abc1234)\n"
         "state       running, pid 4242, up 1h2m3s since 2026-11-27T13:31:28.000Z\n"
         "config      /etc/fakturad/fakturad.yaml, loaded 2026-11-27T13:31:28.000Z, reloads 2 ok / 1 failed\n"
-        "            last reload failed: 1 error(s), first: f.yaml:3:1: YAML syntax error: end of map not found\n"
+        "            last reload failed: 1 error(s), first: f.yaml:3:1: YAML syntax error: end of map not "
+        "found\n"
         "store       sqlite /var/lib/fakturad/fakturad.sqlite, schema v1, wal, 96KiB, outbox pending 7\n"
         "salesforce  not configured — no salesforce section in the configuration\n"
         "last sync   Opportunity at 2026-11-27T13:31:40.000Z\n"

@@ -27,20 +27,32 @@ public:
     virtual ~logger() = default;
 
     // Thread-safe.  Never throws; a sink failure is swallowed by the sink, not by the caller.
-    virtual void write(log_level level, std::string_view message, std::span<const log_field> fields) noexcept = 0;
+    virtual void write(
+        log_level level, std::string_view message, std::span<const log_field> fields
+    ) noexcept = 0;
 
     // True when a line at `level` would be written; lets callers skip building expensive fields.
     [[nodiscard]] virtual bool enabled(log_level level) const noexcept = 0;
 
-    void log(log_level level, std::string_view message, std::initializer_list<log_field> fields = {}) noexcept {
+    void log(
+        log_level level, std::string_view message, std::initializer_list<log_field> fields = {}
+    ) noexcept {
         if (enabled(level)) {
             write(level, message, std::span<const log_field>(fields.begin(), fields.size()));
         }
     }
-    void debug(std::string_view m, std::initializer_list<log_field> f = {}) noexcept { log(log_level::debug, m, f); }
-    void info(std::string_view m, std::initializer_list<log_field> f = {}) noexcept { log(log_level::info, m, f); }
-    void warn(std::string_view m, std::initializer_list<log_field> f = {}) noexcept { log(log_level::warn, m, f); }
-    void error(std::string_view m, std::initializer_list<log_field> f = {}) noexcept { log(log_level::error, m, f); }
+    void debug(std::string_view m, std::initializer_list<log_field> f = {}) noexcept {
+        log(log_level::debug, m, f);
+    }
+    void info(std::string_view m, std::initializer_list<log_field> f = {}) noexcept {
+        log(log_level::info, m, f);
+    }
+    void warn(std::string_view m, std::initializer_list<log_field> f = {}) noexcept {
+        log(log_level::warn, m, f);
+    }
+    void error(std::string_view m, std::initializer_list<log_field> f = {}) noexcept {
+        log(log_level::error, m, f);
+    }
 };
 
 // A logger that drops everything; for tests and tools that have nowhere to write.
