@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include <iterator>
 #include <stdexcept>
 
 namespace fakturad::daemon {
@@ -26,6 +27,24 @@ std::string text_of(const json::value& v) {
         return "-";
     }
     return json::serialize(v);
+}
+
+// "221.3 KiB": one decimal, for people; the JSON keeps the exact byte count.
+std::string human_bytes(std::uint64_t bytes) {
+    static constexpr const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    std::size_t unit = 0;
+    std::uint64_t whole = bytes;
+    std::uint64_t tenths = 0;
+    while (whole >= 1024 && unit + 1 < std::size(units)) {
+        tenths = (whole % 1024) * 10 / 1024;
+        whole /= 1024;
+        ++unit;
+    }
+    std::string out = std::to_string(whole);
+    if (unit > 0) {
+        out += "." + std::to_string(tenths);
+    }
+    return out + " " + units[unit];
 }
 
 const json::value& field(const json::object& obj, std::string_view key) {
@@ -127,7 +146,7 @@ std::string render_status_text(std::string_view status_json) {
             "store",
             text_of(field(so, "backend")) + " " + text_of(field(so, "path")) + ", schema v" +
                 text_of(field(so, "schema_version")) + ", " + text_of(field(so, "journal_mode")) + ", " +
-                format_size(bytes) + ", outbox pending " + text_of(field(so, "outbox_pending"))
+                human_bytes(bytes) + ", outbox pending " + text_of(field(so, "outbox_pending"))
         );
     }
     if (const auto* cs = o.if_contains("connectors"); cs != nullptr && cs->is_array()) {

@@ -64,7 +64,7 @@ TEST(StatusReport, TextRenderingForPeople) {
         "config      /etc/fakturad/fakturad.yaml, loaded 2026-11-27T13:31:28.000Z, reloads 2 ok / 1 failed\n"
         "            last reload failed: 1 error(s), first: f.yaml:3:1: YAML syntax error: end of map not "
         "found\n"
-        "store       sqlite /var/lib/fakturad/fakturad.sqlite, schema v1, wal, 96KiB, outbox pending 7\n"
+        "store       sqlite /var/lib/fakturad/fakturad.sqlite, schema v1, wal, 96.0 KiB, outbox pending 7\n"
         "salesforce  not configured — no salesforce section in the configuration\n"
         "last sync   Opportunity at 2026-11-27T13:31:40.000Z\n"
         "last run    17, cutoff 2026-12-01, finished, finished 2026-11-27T13:31:42.500Z\n"
