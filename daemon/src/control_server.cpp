@@ -58,6 +58,9 @@ struct control_server::impl {
 
     template <typename Protocol>
     asio::awaitable<void> serve_session(typename Protocol::socket socket, listener_kind via) {
+        // A session holds no work worth finishing: it ends at the first (total) cancellation of a stop, so
+        // an idle keep-alive connection never holds the daemon up for the grace period.
+        co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
         beast::basic_stream<Protocol> stream(std::move(socket));
         beast::flat_buffer buffer;
         for (;;) {

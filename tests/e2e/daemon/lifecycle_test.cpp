@@ -106,6 +106,26 @@ TEST_F(DaemonLifecycle, StartsAnswersStatusAndStopsCleanlyOnSigterm) {
     EXPECT_NE(log.find("stopped exit_code=0"), std::string::npos) << log;
 }
 
+TEST_F(DaemonLifecycle, IdleControlConnectionDoesNotHoldUpTheStop) {
+    auto daemon = start_daemon();
+    ASSERT_TRUE(eventually([&] { return running(); })) << read_file(log_path());
+    // A client that connects and sends half a request, then waits.
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, socket_path().c_str(), sizeof addr.sun_path - 1);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    const std::string partial = "GET /v1/status HTTP/1.1\r\nHost: x\r\n";
+    ASSERT_EQ(::send(fd, partial.data(), partial.size(), MSG_NOSIGNAL), static_cast<ssize_t>(partial.size()));
+
+    daemon.send_signal(SIGTERM);
+    EXPECT_EQ(daemon.wait_for_exit(15s), std::optional<int>(0)) << read_file(log_path());
+    ::close(fd);
+    const auto log = read_file(log_path());
+    EXPECT_EQ(log.find("grace period over"), std::string::npos) << log;
+    EXPECT_NE(log.find("stopped exit_code=0"), std::string::npos) << log;
+}
+
 TEST_F(DaemonLifecycle, SigintStopsToo) {
     auto daemon = start_daemon();
     ASSERT_TRUE(eventually([&] { return running(); })) << read_file(log_path());
