@@ -19,6 +19,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <iterator>
+#include <list>
 #include <optional>
 #include <stdexcept>
 
@@ -56,21 +58,47 @@ struct control_server::impl {
     std::optional<tcp::acceptor> tcp_acceptor;
     bool closed = false;
 
+    // Sessions that may be closed by close(); entries are removed when their session ends.
+    struct idle_closer {
+        std::function<void()> close;
+        bool waiting = false;
+    };
+    std::list<idle_closer> idle_closers;
+
+    struct closer_registration {
+        impl* owner;
+        std::list<idle_closer>::iterator it;
+        closer_registration(impl* o, std::list<idle_closer>::iterator i) : owner(o), it(i) {}
+        closer_registration(const closer_registration&) = delete;
+        closer_registration& operator=(const closer_registration&) = delete;
+        ~closer_registration() { owner->idle_closers.erase(it); }
+    };
+
+    std::unique_ptr<closer_registration> register_idle_closer(std::function<void()> close) {
+        idle_closers.push_back(idle_closer{std::move(close), false});
+        return std::make_unique<closer_registration>(this, std::prev(idle_closers.end()));
+    }
+
     template <typename Protocol>
     asio::awaitable<void> serve_session(typename Protocol::socket socket, listener_kind via) {
-        // A session holds no work worth finishing: it ends at the first (total) cancellation of a stop, so
-        // an idle keep-alive connection never holds the daemon up for the grace period.
-        co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
         beast::basic_stream<Protocol> stream(std::move(socket));
         beast::flat_buffer buffer;
+        // While the session waits for a request it holds no work worth finishing, so close() ends it at
+        // once: an idle keep-alive connection must not hold a stop up for the grace period.  (Beast 1.81's
+        // composed read honours only terminal cancellation, which comes after the grace period.)
+        auto registration = register_idle_closer([&stream] {
+            boost::system::error_code ignored;
+            stream.socket().close(ignored);
+        });
         for (;;) {
+            registration->it->waiting = true;
             http::request_parser<http::string_body> parser;
             parser.body_limit(max_body_bytes);
             parser.header_limit(max_header_bytes);
             stream.expires_after(request_timeout);
             auto [read_ec, read_n] = co_await http::async_read(stream, buffer, parser, tuple_awaitable);
             if (read_ec) {
-                if (!is_quiet_end(read_ec)) {
+                if (!closed && !is_quiet_end(read_ec)) {
                     log.warn("control request rejected", {{"err", read_ec.message()}});
                     http::response<http::string_body> bad{http::status::bad_request, 11};
                     bad.set(http::field::content_type, "application/json");
@@ -82,6 +110,7 @@ struct control_server::impl {
                 }
                 break;
             }
+            registration->it->waiting = false;
             auto request = parser.release();
             control_request creq{
                 via,
@@ -150,7 +179,7 @@ control_server::control_server(
     std::chrono::milliseconds request_timeout
 )
     : impl_(std::make_unique<impl>(impl{
-          exec, std::move(handler), tasks, log, request_timeout, {}, {}, {}, false})) {}
+          exec, std::move(handler), tasks, log, request_timeout, {}, {}, {}, false, {}})) {}
 
 control_server::~control_server() { close(); }
 
@@ -268,6 +297,11 @@ void control_server::close() {
     }
     if (impl_->tcp_acceptor) {
         impl_->tcp_acceptor->close(ec);
+    }
+    for (auto& session : impl_->idle_closers) {
+        if (session.waiting) {
+            session.close();
+        }
     }
     if (!impl_->socket_path.empty()) {
         std::error_code fs_ec;
