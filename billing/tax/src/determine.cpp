@@ -718,16 +718,61 @@ tax_result<tax_determination> determine_tax(
     return determine_tax(rules.seller, buyer, s, *cls, rules.us_sales_tax);
 }
 
-tax_result<tax_determination> determine_tax(
+namespace {
+
+std::string_view supply_name(supply_kind k) {
+    switch (k) {
+        case supply_kind::goods:
+            return "goods";
+        case supply_kind::services:
+            return "services";
+        case supply_kind::electronic_services:
+            return "electronic_services";
+        case supply_kind::construction_services:
+            return "construction_services";
+        case supply_kind::building_cleaning:
+            return "building_cleaning";
+        case supply_kind::scrap_metal:
+            return "scrap_metal";
+    }
+    return "?";
+}
+
+std::string decision_inputs(
+    const seller_profile& seller, const buyer_profile& buyer, const supply& s, const product_tax_class& cls
+) {
+    const place where = place_of_supply(buyer, s);
+    std::string id = "none";
+    if (!buyer.vat_id.empty()) {
+        const auto country = vat_id_country(buyer.vat_id);
+        id = std::string(
+                 buyer.vat_id_status == vat_id_check::valid     ? "valid"
+                 : buyer.vat_id_status == vat_id_check::invalid ? "invalid"
+                                                                : "unchecked"
+             ) +
+             ":" + std::string(country.value_or(buyer.vat_id.substr(0, 2)));
+    }
+    std::string out = "seller=" + seller.country;
+    out += ";status=" +
+           std::string(seller.status == vat_status::small_business ? "small_business" : "registered");
+    out += ";oss=" + std::string(seller.oss_registered ? "true" : "false");
+    out += ";buyer=" + buyer.country + (buyer.region.empty() ? "" : "-" + buyer.region);
+    out += ";buyer_kind=" + std::string(buyer.kind == buyer_kind::business ? "business" : "consumer");
+    out += ";vat_id=" + id;
+    out += ";supply=" + std::string(supply_name(s.kind));
+    out += ";place=" + where.country + (where.region.empty() ? "" : "-" + where.region);
+    out += ";class=" + cls.name;
+    out += ";date=" + format_date(s.date);
+    return out;
+}
+
+tax_result<tax_determination> determine_unrecorded(
     const seller_profile& seller,
     const buyer_profile& buyer,
     const supply& s,
     const product_tax_class& product_class,
     std::span<const us_sales_tax_rate> us_sales_tax
 ) {
-    if (!s.date.ok()) {
-        return make_tax_error(tax_errc::invalid_input, "the supply date is not a valid calendar date");
-    }
     if (!is_iso_country(seller.country)) {
         return unknown_country("seller", seller.country);
     }
@@ -794,6 +839,27 @@ tax_result<tax_determination> determine_tax(
         "seller country " + seller.country +
             ": fakturad determines tax for sellers established in the EU, Canada or the United States"
     );
+}
+
+}  // namespace
+
+tax_result<tax_determination> determine_tax(
+    const seller_profile& seller,
+    const buyer_profile& buyer,
+    const supply& s,
+    const product_tax_class& product_class,
+    std::span<const us_sales_tax_rate> us_sales_tax
+) {
+    if (!s.date.ok()) {
+        return make_tax_error(tax_errc::invalid_input, "the supply date is not a valid calendar date");
+    }
+    auto result = determine_unrecorded(seller, buyer, s, product_class, us_sales_tax);
+    if (!result) {
+        return result;
+    }
+    tax_determination d = std::move(result).value();
+    d.decision_inputs = decision_inputs(seller, buyer, s, product_class);
+    return d;
 }
 
 }  // namespace fakturad::billing::tax

@@ -315,7 +315,7 @@ std::vector<row> rows() {
          construction_firm(),
          sup(supply_kind::construction_services, t),
          {"E", "0", r::de_small_business, "", "DE"},
-         "§ 13b Abs. 5 S. 8 UStG: not for § 19 suppliers"},
+         "§ 13b Abs. 5 UStG: not where § 19 UStG applies to the supplier"},
         // EU B2B services
         {"DeToFrB2bService",
          de,
@@ -403,12 +403,12 @@ std::vector<row> rows() {
          sup(eservices, t, "ebooks"),
          {"S", "5.5", r::eu_b2c_electronic_services_destination, "", "FR", {vat("FR", "5.5")}},
          "FR e-books 5.5 % (CGI art. 278-0 bis); operator override"},
-        {"OssEbookItReduced",
+        {"OssDistanceSaleItReducedClass",
          de,
          b2c("IT"),
-         sup(eservices, t, "ebooks"),
-         {"S", "10", r::eu_b2c_electronic_services_destination, "", "IT", {vat("IT", "10")}},
-         "class 'reduced' = highest reduced rate of IT (10 %)"},
+         sup(goods, t, "reduced"),
+         {"S", "10", r::eu_distance_sale_destination, "", "IT", {vat("IT", "10")}},
+         "class 'reduced' = IT's highest reduced rate, 10 % (DPR 633/1972, Tabella A parte III)"},
         {"OssGoodsEs",
          de,
          b2c("ES"),
@@ -651,6 +651,9 @@ std::vector<row> rows() {
 
 std::string row_name(const testing::TestParamInfo<row>& info) { return info.param.name; }
 
+// gtest prints a failing parameter with this instead of a byte dump.
+void PrintTo(const row& r, std::ostream* os) { *os << r.name << " (" << r.source << ")"; }
+
 class TaxDetermination : public testing::TestWithParam<row> {};
 
 TEST_P(TaxDetermination, MatchesTheLaw) {
@@ -760,6 +763,24 @@ TEST(TaxNotes, ExemptClassReasonIsTheOperators) {
     EXPECT_TRUE(has_note(*r, "§ 4 Nr. 21 UStG"));
 }
 
+TEST(TaxRecord, DecisionInputsNameTheFactsThatDecided) {
+    const auto r =
+        determine_tax(rules_for(de_seller()), b2b("FR", "FR12345678901"), sup(services, d(2025, 3, 1)));
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(rule_code(r->rule), "eu_b2b_services_reverse_charge");
+    EXPECT_EQ(
+        r->decision_inputs,
+        "seller=DE;status=registered;oss=true;buyer=FR;buyer_kind=business;vat_id=valid:FR;supply=services;"
+        "place=FR;class=standard;date=2025-03-01"
+    );
+    const auto ca = determine_tax(
+        rules_for(ca_seller()), b2c("CA", "BC"), delivered(sup(goods, d(2025, 3, 1)), "CA", "AB")
+    );
+    ASSERT_TRUE(ca.has_value());
+    EXPECT_NE(ca->decision_inputs.find(";place=CA-AB;"), std::string::npos) << ca->decision_inputs;
+    EXPECT_EQ(ca->tax_region, "AB");
+}
+
 // ---- errors --------------------------------------------------------------------------------------------
 
 struct error_row {
@@ -859,6 +880,8 @@ std::vector<error_row> error_rows() {
 }
 
 std::string error_row_name(const testing::TestParamInfo<error_row>& info) { return info.param.name; }
+
+void PrintTo(const error_row& r, std::ostream* os) { *os << r.name; }
 
 class TaxDeterminationError : public testing::TestWithParam<error_row> {};
 

@@ -219,6 +219,10 @@ struct tax_determination {
     bool buyer_vat_id_required =
         false;                    // AE, K: the buyer's VAT ID must be on the invoice (BR-AE-02, BR-IC-02)
     std::string rate_data_as_of;  // state date of the rate data used ("2025-08-01"), empty for config data
+    // The facts that decided, for the invoice record beside rule_code(rule): semicolon-separated
+    // key=value pairs in a fixed order, e.g. "seller=DE;status=registered;oss=true;buyer=FR;
+    // buyer_kind=business;vat_id=valid:FR;supply=services;place=FR;class=standard;date=2025-03-01".
+    std::string decision_inputs;
 
     // category_code(category).
     [[nodiscard]] std::string_view code() const noexcept { return category_code(category); }
