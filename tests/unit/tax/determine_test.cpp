@@ -781,6 +781,65 @@ TEST(TaxRecord, DecisionInputsNameTheFactsThatDecided) {
     EXPECT_EQ(ca->tax_region, "AB");
 }
 
+// Every member state, supply kind, buyer situation and OSS setting gives an answer that obeys the
+// EN 16931 category rules (BR-S-05, BR-S-10, BR-Z-10, BR-E-10, BR-AE-02/10, BR-IC-02/10, BR-O-05/10).
+TEST(TaxSweep, AllMemberStatesObeyTheCategoryRules) {
+    const char* members[] = {"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES",
+                             "FI", "FR", "GR", "HR", "HU", "IE", "IT", "LT", "LU",
+                             "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"};
+    int checked = 0;
+    for (const bool oss : {true, false}) {
+        for (const bool small_business : {false, true}) {
+            const auto rules = rules_for(small_business ? de_small() : de_seller(oss));
+            for (const char* country : members) {
+                const std::string id =
+                    std::string(std::string_view(country) == "GR" ? "EL" : country) + "999999999";
+                const buyer_profile buyers[] = {
+                    b2b(country, id), b2b(country, id, vat_id_check::unchecked), b2c(country)};
+                for (const auto& buyer : buyers) {
+                    for (const auto kind : {goods, services, eservices}) {
+                        for (const char* cls : {"standard", "reduced", "zero"}) {
+                            const auto r = determine_tax(rules, buyer, sup(kind, d(2025, 8, 1), cls));
+                            if (!r.has_value() && std::string_view(country) == "DK" &&
+                                std::string_view(cls) == "reduced") {
+                                // Denmark has no reduced rate: refused, not guessed (Momsloven § 33).
+                                EXPECT_EQ(r.error().code, make_error_code(tax_errc::no_such_rate));
+                                ++checked;
+                                continue;
+                            }
+                            ASSERT_TRUE(r.has_value()) << country << ": " << r.error().message;
+                            const std::string_view code = r->code();
+                            SCOPED_TRACE(
+                                std::string(country) + " " + std::string(code) + " " + r->decision_inputs
+                            );
+                            if (code == "S") {
+                                EXPECT_GT(r->rate, decimal{});
+                                ASSERT_EQ(r->components.size(), 1U);
+                                EXPECT_EQ(r->components[0].rate, r->rate);
+                                EXPECT_TRUE(r->exemption_reason.de.empty());
+                            } else {
+                                EXPECT_TRUE(r->rate.is_zero());
+                                EXPECT_TRUE(r->components.empty());
+                                EXPECT_EQ(r->exemption_reason.de.empty(), code == "Z");
+                            }
+                            EXPECT_EQ(r->buyer_vat_id_required, code == "AE" || code == "K");
+                            if (small_business) {
+                                EXPECT_TRUE(code == "E" || code == "AE" || code == "S") << code;
+                            }
+                            if (r->oss) {
+                                EXPECT_EQ(r->tax_country, country);
+                                EXPECT_NE(std::string_view(country), "DE");
+                            }
+                            ++checked;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    EXPECT_EQ(checked, 2 * 2 * 27 * 3 * 3 * 3);
+}
+
 // ---- errors --------------------------------------------------------------------------------------------
 
 struct error_row {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -45,6 +46,23 @@ TEST(TaxRulesYaml, ShippedExampleLoads) {
     EXPECT_EQ(rules.us_sales_tax.size(), 4U);
     ASSERT_NE(rules.find_class("training"), nullptr);
     EXPECT_EQ(rules.find_class("training")->exemption_code, "VATEX-EU-132");
+}
+
+TEST(TaxRulesYaml, EveryShippedExampleLoads) {
+    const std::filesystem::path dir = std::filesystem::path(FAKTURAD_SOURCE_DIR) / "config/examples/tax";
+    int files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+        if (entry.path().extension() != ".yaml") {
+            continue;
+        }
+        std::ifstream in(entry.path());
+        std::stringstream text;
+        text << in.rdbuf();
+        const auto r = parse_tax_rules(text.str());
+        EXPECT_TRUE(r.ok()) << entry.path().filename() << "\n" << all_errors(r);
+        ++files;
+    }
+    EXPECT_GE(files, 3);
 }
 
 TEST(TaxRulesYaml, ExampleDrivesDetermination) {
