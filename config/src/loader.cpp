@@ -234,8 +234,9 @@ private:
     void walk(const YAML::Node& mapping, const std::string& prefix) {
         std::map<std::string, int> seen;  // key -> line of its first occurrence
         for (auto it = mapping.begin(); it != mapping.end(); ++it) {
-            const YAML::Node& key = it->first;
-            const YAML::Node& val = it->second;
+            // Copies, not references: the iterator hands out a temporary proxy (a reference would dangle).
+            const YAML::Node key = it->first;
+            const YAML::Node val = it->second;
             const location key_at = at(key.Mark());
             if (!key.IsScalar()) {
                 error(key_at, prefix, "expected a key name, got " + describe(key));
