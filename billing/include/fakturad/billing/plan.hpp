@@ -1,0 +1,163 @@
+#pragma once
+// The billing plan (Fakturierungsplan): the blueprint of future invoices for one contract. The mapping
+// builds it from Salesforce records, the YAML plan format (plan_yaml.hpp) from a file; the engine never
+// changes it. Everything the engine needs is in these structs: no look-up, no clock, no I/O.
+//
+// Dates and periods
+//   - start/end of the plan and of each item are civil dates, both days included; an item without its own
+//     start/end inherits the plan's; an item cannot outlive the plan's effective end (renewal below).
+//   - billing_period (P1M, P3M, P1Y, P14D, ...) and alignment build the period grid (core/calendar.hpp):
+//     anniversary periods recur on the anchor's day (anchor defaults to the plan start), calendar periods
+//     on calendar months/quarters/years/ISO weeks. An item may have its own billing period; it is laid on
+//     the plan's anchor and alignment, so items that start later co-term with the plan (a first stub
+//     period up to the next boundary, prorated).
+//   - timing per item: in_advance bills a period on its first day, in_arrears once it is over (run.hpp).
+// Renewal
+//   With auto_renew, `end` is the end of the initial term; the plan renews by `term` each time unless a
+//   termination notice arrived no later than the notice deadline of the running term:
+//   deadline = (term end + 1 day) - notice period - 1 day (term end Dec 31, notice P3M -> Sep 30).
+//   effective_end() gives the day the plan really ends, or nullopt while it renews indefinitely.
+// Quantity changes
+//   `changes` are effective-dated quantities (Lago #771: phases as explicit segments). Quantity on day t =
+//   the quantity of the latest change with effective <= t, else `quantity`. The engine bills segments of
+//   constant quantity and, for periods already billed, credits the unused part of what was billed and
+//   charges the new part (run.hpp).
+
+#include "fakturad/billing/pricing.hpp"
+#include "fakturad/billing/usage.hpp"
+#include "fakturad/billing/vat.hpp"
+#include "fakturad/core/calendar.hpp"
+#include "fakturad/core/currency.hpp"
+#include "fakturad/core/decimal.hpp"
+#include "fakturad/core/rounding.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fakturad::billing {
+
+// Buyer, bill-to recipient or seller as the invoice prints it.
+struct party {
+    std::string id;  // stable key: Salesforce Account Id, legal entity code, ...
+    std::string name;
+    std::vector<std::string> emails;   // invoice recipients (bill-to); several allowed
+    std::string vat_id;                // BT-31 / BT-48 when known
+    std::string country;               // ISO 3166-1 alpha-2
+    std::vector<std::string> address;  // printed lines
+    friend bool operator==(const party&, const party&) = default;
+};
+
+struct payment_terms {
+    std::int32_t net_days = 14;  // due date = issue date + net_days
+    std::string note;            // free text printed on the invoice (e.g. Skonto terms)
+    friend bool operator==(const payment_terms&, const payment_terms&) = default;
+};
+
+struct renewal_terms {
+    bool auto_renew = false;
+    billing_period term{1, period_unit::year};     // length of each renewal term
+    billing_period notice{3, period_unit::month};  // notice before a term end
+    std::optional<civil_date> notice_received;     // when the termination notice arrived
+};
+
+enum class charge_type : std::uint8_t { recurring, one_time, usage };
+enum class billing_timing : std::uint8_t { in_advance, in_arrears };
+
+[[nodiscard]] std::string_view to_string(charge_type t) noexcept;
+[[nodiscard]] std::optional<charge_type> parse_charge_type(std::string_view text) noexcept;
+[[nodiscard]] std::string_view to_string(billing_timing t) noexcept;
+[[nodiscard]] std::optional<billing_timing> parse_billing_timing(std::string_view text) noexcept;
+
+enum class discount_kind : std::uint8_t { percent, amount };
+
+// A discount on an item's charges or on a plan's share of an invoice. Valid for lines whose service period
+// starts within [valid_from, valid_to] (open ends allowed).
+//   item discount:    percent: round(line net x value / 100); amount: value per full period, prorated
+//                     with the line's day factor, never more than the line net. One discount line per
+//                     charge line.
+//   invoice discount: percent: per VAT category and rate, round(base x value / 100); amount: value once
+//                     per invoice, split over the VAT groups in proportion to their base (remainder to
+//                     the largest), never more than the base. Base = the plan's charge, item-discount and
+//                     true-up lines on that invoice with a period start in the validity. Discounts do not
+//                     compound: each is computed on the undiscounted base.
+struct discount {
+    discount_kind kind = discount_kind::percent;
+    decimal value;  // percent (10 = 10 %) or amount in the plan currency, > 0
+    std::optional<civil_date> valid_from;
+    std::optional<civil_date> valid_to;
+    std::string description;  // printed; a default text is used when empty
+};
+
+struct quantity_change {
+    civil_date effective;
+    decimal quantity;
+};
+
+struct plan_item {
+    std::string key;          // stable within the plan (the source line item Id)
+    std::string description;  // printed on the line
+    std::string product_code;
+    std::string unit_code = "C62";  // UN/ECE Rec. 20 (C62 one, MON month, HUR hour, ...)
+    charge_type type = charge_type::recurring;
+    billing_timing timing = billing_timing::in_advance;
+    pricing price;
+    decimal quantity{1};                                     // recurring and one-time; ignored for usage
+    std::vector<quantity_change> changes;                    // sorted by effective date, distinct dates
+    std::optional<decimal> tier_quantity;                    // volume: fixed tier-selection quantity
+    usage_aggregation aggregation = usage_aggregation::sum;  // usage
+    std::optional<usage_aggregation> tier_aggregation;       // usage + volume: selects the tier
+    vat_treatment vat;
+    std::optional<civil_date> start;       // default: plan start
+    std::optional<civil_date> end;         // default: plan effective end
+    std::optional<billing_period> period;  // default: plan period
+    std::vector<discount> discounts;
+};
+
+struct billing_plan {
+    std::string id;                // stable (store: billing_plans.id or the source record Id)
+    party account;                 // the buyer (BT-44)
+    std::optional<party> bill_to;  // invoice recipient when it differs from the account
+    currency cur{"EUR"};
+    std::string language = "de";  // BCP 47 primary tag of the documents ("de", "en", "fr")
+    payment_terms terms;
+    party seller;  // legal entity issuing the invoices; seller.id is its code
+    civil_date start;
+    std::optional<civil_date> end;  // with auto_renew: end of the initial term
+    renewal_terms renewal;
+    billing_period period{1, period_unit::month};
+    period_alignment alignment = period_alignment::calendar;
+    std::optional<civil_date> anchor;  // anniversary anchor; default: start
+    vat_rounding rounding = vat_rounding::per_category;
+    std::vector<plan_item> items;
+    std::vector<discount> invoice_discounts;
+    std::string contract_id;  // groups advance/progress/final documents of one contract
+
+    // bill_to when set, else account.
+    [[nodiscard]] const party& recipient() const noexcept { return bill_to ? *bill_to : account; }
+};
+
+// The day the plan ends after renewals (see the header comment), or nullopt while it runs on.
+[[nodiscard]] std::optional<civil_date> effective_end(const billing_plan& plan);
+
+// The notice deadline of a term that ends on term_end.
+[[nodiscard]] civil_date notice_deadline(civil_date term_end, billing_period notice);
+
+// Item dates after inheritance: [start, end] with end = min(item end, plan effective end), or nullopt end.
+struct item_span {
+    civil_date start;
+    std::optional<civil_date> end;
+};
+[[nodiscard]] item_span effective_span(const billing_plan& plan, const plan_item& item);
+
+// Quantity of the item on day t (before its start or after its end the item is not active: 0).
+[[nodiscard]] decimal quantity_on(const plan_item& item, const item_span& span, civil_date t);
+
+// Every rule the engine relies on, checked once: ids present, currency prices present and well-formed, VAT
+// category/rate consistent, usage items in arrears, dates ordered, changes sorted, discounts positive,
+// distinct item keys. An empty list means the plan can be billed.
+[[nodiscard]] std::vector<std::string> check_plan(const billing_plan& plan);
+
+}  // namespace fakturad::billing

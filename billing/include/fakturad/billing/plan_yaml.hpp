@@ -1,0 +1,57 @@
+#pragma once
+// The YAML plan file: billing plans (and, for previews and tests, what was billed before and usage) as
+// text. The format is documented key by key in billing/README.md; examples live in examples/plans/.
+//
+// The parser takes the file's text (the caller reads the file; billing does no I/O) and returns either the
+// plans or every problem it found, each with file:line:column (1-based), the key path and what was
+// expected, e.g.
+//   plans.yaml:14:18: plans[0].items[1].pricing.tiers[0].up_to: invalid decimal '1,5': expected plain
+//   decimal notation (...)
+//   plans.yaml:9:7: plans[0].items[0]: unknown key 'qantity' (did you mean 'quantity'?)
+// A missing key has no position of its own; its parent's is given. Duplicate keys (which yaml-cpp would
+// silently accept) are errors. Numbers are read from the scalar text with parse_decimal, never through
+// floating point: 10.10 stays 10.10. After parsing, every plan also passes check_plan (plan.hpp); its
+// problems are reported at the plan's position.
+//
+// Nothing past this parser sees a YAML node (STYLE C1).
+
+#include "fakturad/billing/plan.hpp"
+#include "fakturad/billing/plan_state.hpp"
+#include "fakturad/billing/usage.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fakturad::billing {
+
+struct plan_file {
+    std::vector<party> legal_entities;
+    std::vector<billing_plan> plans;
+    std::vector<plan_state> states;   // one per plan that has a `state:` section
+    std::vector<usage_record> usage;  // all plans' usage, plan_id set
+};
+
+struct plan_file_error {
+    std::string file;
+    int line = 0;    // 1-based; 0 when unknown
+    int column = 0;  // 1-based; 0 when unknown
+    std::string path;
+    std::string message;
+
+    // "file:line:column: path: message"
+    [[nodiscard]] std::string to_string() const;
+};
+
+struct plan_file_result {
+    std::optional<plan_file> file;  // set iff errors is empty
+    std::vector<plan_file_error> errors;
+
+    [[nodiscard]] bool ok() const noexcept { return errors.empty(); }
+};
+
+// file_name is only used in the messages.
+[[nodiscard]] plan_file_result parse_plan_file(std::string_view text, std::string_view file_name);
+
+}  // namespace fakturad::billing

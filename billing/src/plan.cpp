@@ -1,0 +1,182 @@
+#include "fakturad/billing/plan.hpp"
+
+#include <algorithm>
+
+namespace fakturad::billing {
+
+std::string_view to_string(charge_type t) noexcept {
+    switch (t) {
+        case charge_type::recurring:
+            return "recurring";
+        case charge_type::one_time:
+            return "one_time";
+        case charge_type::usage:
+            return "usage";
+    }
+    return "unknown";
+}
+
+std::optional<charge_type> parse_charge_type(std::string_view text) noexcept {
+    for (auto t : {charge_type::recurring, charge_type::one_time, charge_type::usage}) {
+        if (to_string(t) == text) {
+            return t;
+        }
+    }
+    return std::nullopt;
+}
+
+std::string_view to_string(billing_timing t) noexcept {
+    return t == billing_timing::in_advance ? "in_advance" : "in_arrears";
+}
+
+std::optional<billing_timing> parse_billing_timing(std::string_view text) noexcept {
+    if (text == "in_advance") {
+        return billing_timing::in_advance;
+    }
+    if (text == "in_arrears") {
+        return billing_timing::in_arrears;
+    }
+    return std::nullopt;
+}
+
+civil_date notice_deadline(civil_date term_end, billing_period notice) {
+    return add_days(advance(add_days(term_end, 1), notice, -1), -1);
+}
+
+std::optional<civil_date> effective_end(const billing_plan& plan) {
+    if (!plan.renewal.auto_renew || !plan.end) {
+        return plan.end;
+    }
+    if (!plan.renewal.notice_received) {
+        return std::nullopt;
+    }
+    // Term k ends the day before (end + 1) + k terms; each end is computed from the first, so month-end
+    // terms do not drift.
+    const civil_date first_renewal = add_days(*plan.end, 1);
+    civil_date term_end = *plan.end;
+    for (std::int64_t k = 1; *plan.renewal.notice_received > notice_deadline(term_end, plan.renewal.notice);
+         ++k) {
+        term_end = add_days(advance(first_renewal, plan.renewal.term, k), -1);
+    }
+    return term_end;
+}
+
+item_span effective_span(const billing_plan& plan, const plan_item& item) {
+    item_span s{item.start.value_or(plan.start), item.end};
+    if (const auto plan_end = effective_end(plan)) {
+        if (!s.end || *plan_end < *s.end) {
+            s.end = plan_end;
+        }
+    }
+    return s;
+}
+
+decimal quantity_on(const plan_item& item, const item_span& span, civil_date t) {
+    if (t < span.start || (span.end && *span.end < t)) {
+        return decimal{};
+    }
+    decimal q = item.quantity;
+    for (const auto& c : item.changes) {
+        if (t < c.effective) {
+            break;
+        }
+        q = c.quantity;
+    }
+    return q;
+}
+
+std::vector<std::string> check_plan(const billing_plan& plan) {
+    std::vector<std::string> problems;
+    auto add = [&](std::string text) { problems.push_back(std::move(text)); };
+    if (plan.id.empty()) {
+        add("the plan has no id");
+    }
+    if (plan.account.id.empty()) {
+        add("the account has no id");
+    }
+    if (plan.bill_to && plan.bill_to->id.empty()) {
+        add("bill_to has no id");
+    }
+    if (plan.seller.id.empty()) {
+        add("the legal entity (seller) has no code");
+    }
+    if (plan.end && *plan.end < plan.start) {
+        add("end lies before start");
+    }
+    if (plan.renewal.auto_renew && !plan.end) {
+        add("auto_renew needs an end (the end of the initial term)");
+    }
+    if (plan.terms.net_days < 0) {
+        add("payment terms: net_days must not be negative");
+    }
+    for (const auto& d : plan.invoice_discounts) {
+        if (d.value.signum() <= 0) {
+            add("invoice discount: the value must be above 0");
+        }
+        if (d.kind == discount_kind::percent && d.value > decimal{100}) {
+            add("invoice discount: a percentage above 100");
+        }
+    }
+    for (std::size_t i = 0; i < plan.items.size(); ++i) {
+        const auto& item = plan.items[i];
+        // Built only when a problem is found: check_plan runs for every plan of every run.
+        struct prefix {
+            const plan_item& item;
+            std::size_t index;
+            std::string operator+(const std::string& text) const {
+                return "item " + (item.key.empty() ? "#" + std::to_string(index + 1) : item.key) + ": " +
+                       text;
+            }
+            std::string operator+(const char* text) const { return *this + std::string(text); }
+        } at{item, i};
+        if (item.key.empty()) {
+            add(at + "no key");
+        }
+        for (std::size_t j = 0; j < i; ++j) {
+            if (plan.items[j].key == item.key) {
+                add(at + "key used twice");
+            }
+        }
+        if (auto problem = check_pricing(item.price)) {
+            add(at + *problem);
+        } else if (item.price.find(plan.cur) == nullptr) {
+            add(at + "no price for currency " + std::string(plan.cur.code()));
+        }
+        if (auto problem = check_vat(item.vat.category, item.vat.rate)) {
+            add(at + *problem);
+        }
+        if (item.type == charge_type::usage || item.price.model == pricing_model::percentage) {
+            if (item.timing != billing_timing::in_arrears) {
+                add(at + "usage and percentage items are billed in arrears");
+            }
+            if (item.type != charge_type::usage) {
+                add(at + "a percentage pricing needs a usage item (the transactions are its records)");
+            }
+        }
+        if (item.start && item.start < plan.start) {
+            add(at + "starts before the plan");
+        }
+        if (item.end && item.end < item.start.value_or(plan.start)) {
+            add(at + "end lies before start");
+        }
+        for (std::size_t c = 0; c < item.changes.size(); ++c) {
+            if (c > 0 && !(item.changes[c - 1].effective < item.changes[c].effective)) {
+                add(at + "quantity changes must be sorted by date, one per date");
+            }
+        }
+        if (item.type == charge_type::one_time && !item.changes.empty()) {
+            add(at + "a one-time charge has no quantity changes");
+        }
+        for (const auto& d : item.discounts) {
+            if (d.value.signum() <= 0) {
+                add(at + "discount: the value must be above 0");
+            }
+            if (d.kind == discount_kind::percent && d.value > decimal{100}) {
+                add(at + "discount: a percentage above 100");
+            }
+        }
+    }
+    return problems;
+}
+
+}  // namespace fakturad::billing

@@ -1,0 +1,935 @@
+#include "fakturad/billing/run.hpp"
+
+#include "arith.hpp"
+#include "fakturad/billing/proration.hpp"
+#include "plan_billing.hpp"
+#include "text.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <tuple>
+#include <utility>
+
+namespace fakturad::billing {
+namespace detail {
+namespace {
+
+struct item_context {
+    const plan_item& item;
+    const currency_prices& prices;
+    item_span span;
+    period_grid grid;
+    const item_state* state;
+};
+
+class plan_biller {
+public:
+    plan_biller(
+        const billing_plan& plan,
+        const plan_state& state,
+        std::span<const usage_record> usage,
+        const billing_target& target
+    )
+        : plan_(plan),
+          state_(state),
+          usage_(usage),
+          target_(target),
+          text_(labels_for(plan.language)),
+          minor_(plan.cur.minor_units()) {}
+
+    void run(std::vector<invoice_line>& lines, std::vector<billed_charge_ref>& billed, bool& capped) {
+        lines_ = &lines;
+        billed_ = &billed;
+        first_line_ = lines.size();
+        const auto plan_end = effective_end(plan_);
+        const civil_date anchor = plan_.anchor.value_or(plan_.start);
+        for (const auto& item : plan_.items) {
+            const currency_prices* prices = item.price.find(plan_.cur);
+            item_span span{item.start.value_or(plan_.start), item.end};
+            if (plan_end && (!span.end || *plan_end < *span.end)) {
+                span.end = plan_end;
+            }
+            if (span.end && *span.end < span.start) {
+                continue;  // the plan ended before the item would start
+            }
+            item_context ic{
+                item,
+                *prices,  // check_plan guarantees the currency's prices
+                span,
+                period_grid(anchor, item.period.value_or(plan_.period), plan_.alignment),
+                state_.find(item.key),
+            };
+            switch (item.type) {
+                case charge_type::one_time:
+                    bill_one_time(ic);
+                    break;
+                case charge_type::recurring:
+                    if (!target_.manual_window) {
+                        reconcile(ic);
+                    }
+                    walk_periods(ic);
+                    break;
+                case charge_type::usage:
+                    walk_periods(ic);
+                    break;
+            }
+        }
+        apply_invoice_discounts();
+        capped = capped_;
+    }
+
+private:
+    // ---- period selection ---------------------------------------------------------------------------
+
+    bool due(const item_context& ic, const date_range& r) const {
+        if (target_.manual_window) {
+            return r.first <= target_.manual_window->last;
+        }
+        const civil_date cutoff = target_.cutoff;
+        return ic.item.timing == billing_timing::in_advance ? r.first <= cutoff : r.last < cutoff;
+    }
+
+    static bool billed_by_charge(const item_state* st, const date_range& r) {
+        if (st == nullptr) {
+            return false;
+        }
+        return std::any_of(st->charges.begin(), st->charges.end(), [&](const billed_charge& c) {
+            return r.contains(c.period_start);
+        });
+    }
+
+    void walk_periods(const item_context& ic) {
+        civil_date from = ic.span.start;
+        std::optional<civil_date> last_day = ic.span.end;
+        if (target_.manual_window) {
+            from = std::max(from, target_.manual_window->first);
+            if (!last_day || target_.manual_window->last < *last_day) {
+                last_day = target_.manual_window->last;
+            }
+        } else if (ic.state != nullptr && ic.state->billed_through && !(*ic.state->billed_through < from)) {
+            from = add_days(*ic.state->billed_through, 1);
+        }
+        std::size_t billed_periods = 0;
+        while (!last_day || from <= *last_day) {
+            const date_range r = next_period(ic.grid, from, last_day);
+            if (!due(ic, r)) {
+                break;
+            }
+            const bool skip = !target_.manual_window && billed_by_charge(ic.state, r);
+            if (!skip) {
+                if (billed_periods == target_.max_periods_per_item) {
+                    capped_ = true;
+                    break;
+                }
+                if (ic.item.type == charge_type::usage) {
+                    bill_usage_period(ic, r);
+                } else {
+                    bill_recurring_period(ic, r);
+                }
+                ++billed_periods;
+            }
+            from = add_days(r.last, 1);
+        }
+    }
+
+    // ---- lines --------------------------------------------------------------------------------------
+
+    invoice_line& push_line(line_kind kind, const plan_item* item) {
+        invoice_line& line = lines_->emplace_back();
+        line.kind = kind;
+        line.plan_id = plan_.id;
+        if (item != nullptr) {
+            line.item_key = item->key;
+            line.unit_code = item->unit_code;
+            line.vat = item->vat;
+        }
+        return line;
+    }
+
+    void record_billed(
+        const item_context& ic,
+        const date_range& seg,
+        std::uint32_t revision,
+        decimal quantity,
+        decimal billed_net,
+        std::size_t line_index,
+        bool regular
+    ) {
+        if (!target_.keys) {
+            return;
+        }
+        billed_->push_back(billed_charge_ref{
+            charge_key{plan_.id, ic.item.key, seg.first, revision},
+            seg.last,
+            quantity,
+            billed_net,
+            line_index,
+            regular,
+        });
+    }
+
+    // One charge line for a segment of a full period; returns its line index.
+    std::size_t charge_line(
+        const item_context& ic,
+        const date_range& seg,
+        std::int64_t full_days,
+        const price_evaluation& eval,
+        decimal net
+    ) {
+        const std::size_t index = lines_->size();
+        invoice_line& line = push_line(line_kind::charge, &ic.item);
+        line.quantity = eval.quantity;
+        line.unit_price = eval.unit_price;
+        line.period = seg;
+        line.net = net;
+        std::string& text = line.description;
+        text.reserve(ic.item.description.size() + 64);
+        text = ic.item.description;
+        append_range(text, seg);
+        if (seg.days() != full_days) {
+            line.prorated = proration{seg.days(), full_days};
+            append_proration(text, seg.days(), full_days, text_);
+        }
+        if (eval.capped) {
+            text += " (";
+            text += text_.capped;
+            text.push_back(' ');
+            append_amount(text, ic.prices.maximum.value_or(decimal{}), plan_.cur, text_);
+            text.push_back(')');
+        }
+        return index;
+    }
+
+    // Item discounts for the charge line at `index`; returns their (negative) net sum.
+    decimal item_discounts(
+        const item_context& ic, std::size_t index, const date_range& seg, std::int64_t full_days
+    ) {
+        decimal total;
+        for (const auto& d : ic.item.discounts) {
+            if ((d.valid_from && seg.first < *d.valid_from) || (d.valid_to && *d.valid_to < seg.first)) {
+                continue;
+            }
+            const decimal base = (*lines_)[index].net;
+            if (base.signum() <= 0) {
+                continue;
+            }
+            decimal amount;
+            if (d.kind == discount_kind::percent) {
+                amount = percent_of(base, d.value, minor_);
+            } else {
+                amount = std::min(prorate(d.value, seg.days(), full_days, plan_.cur).value(), base);
+            }
+            if (amount.is_zero()) {
+                continue;
+            }
+            invoice_line& line = push_line(line_kind::discount, &ic.item);
+            line.unit_code = "C62";
+            line.quantity = decimal{-1};
+            line.unit_price = amount;
+            line.net = amount.negated();
+            line.period = seg;
+            std::string& text = line.description;
+            if (!d.description.empty()) {
+                text = d.description;
+            } else {
+                text = text_.discount;
+                text.push_back(' ');
+                if (d.kind == discount_kind::percent) {
+                    append_number(text, d.value, text_);
+                    text += " %";
+                } else {
+                    append_amount(text, d.value, plan_.cur, text_);
+                }
+            }
+            text.push_back(' ');
+            text += text_.on;
+            text.push_back(' ');
+            text += ic.item.description;
+            append_range(text, seg);
+            total = total - amount;
+        }
+        return total;
+    }
+
+    void true_up(const item_context& ic, const date_range& r, std::int64_t full_days, decimal charged) {
+        if (!ic.prices.minimum || ic.item.price.model == pricing_model::percentage) {
+            return;
+        }
+        const decimal minimum = prorate(*ic.prices.minimum, r.days(), full_days, plan_.cur).value();
+        if (!(charged < minimum)) {
+            return;
+        }
+        const decimal shortfall = minimum - charged;
+        invoice_line& line = push_line(line_kind::minimum_true_up, &ic.item);
+        line.unit_code = "C62";
+        line.quantity = decimal{1};
+        line.unit_price = shortfall;
+        line.net = shortfall;
+        line.period = r;
+        std::string& text = line.description;
+        text = text_.true_up;
+        text += ", ";
+        text += ic.item.description;
+        append_range(text, r);
+        text += " (";
+        text += text_.minimum;
+        text.push_back(' ');
+        append_amount(text, minimum, plan_.cur, text_);
+        if (r.days() != full_days) {
+            line.prorated = proration{r.days(), full_days};
+            append_proration(text, r.days(), full_days, text_);
+        }
+        text.push_back(')');
+    }
+
+    // Splits r at quantity changes and calls f(segment) for each piece.
+    template <typename F>
+    void for_each_segment(const item_context& ic, const date_range& r, F&& f) {
+        civil_date start = r.first;
+        for (const auto& c : ic.item.changes) {
+            if (c.effective <= start) {
+                continue;
+            }
+            if (r.last < c.effective) {
+                break;
+            }
+            f(date_range{start, add_days(c.effective, -1)});
+            start = c.effective;
+        }
+        f(date_range{start, r.last});
+    }
+
+    void bill_recurring_period(const item_context& ic, const date_range& r) {
+        const std::int64_t full_days = ic.grid.period_containing(r.first).days();
+        decimal charged;
+        for_each_segment(ic, r, [&](const date_range& seg) {
+            charged = charged + bill_segment(ic, seg, full_days, 0, true);
+        });
+        true_up(ic, r, full_days, charged);
+    }
+
+    // A charge for a segment at its current quantity; returns the charge net (before discounts).
+    decimal bill_segment(
+        const item_context& ic,
+        const date_range& seg,
+        std::int64_t full_days,
+        std::uint32_t revision,
+        bool regular
+    ) {
+        const decimal q = quantity_on(ic.item, ic.span, seg.first);
+        price_input in;
+        in.quantity = q;
+        in.tier_quantity = ic.item.tier_quantity;
+        auto eval = evaluate_price(ic.item.price, ic.prices, in);
+        if (!eval) {
+            throw billing_exception(eval.error());
+        }
+        const decimal net = prorate(eval->amount, seg.days(), full_days, plan_.cur).value();
+        const std::size_t index = charge_line(ic, seg, full_days, *eval, net);
+        const decimal discounts = item_discounts(ic, index, seg, full_days);
+        record_billed(ic, seg, revision, q, net + discounts, index, regular);
+        return net;
+    }
+
+    void bill_usage_period(const item_context& ic, const date_range& r) {
+        const std::int64_t full_days = ic.grid.period_containing(r.first).days();
+        auto measure = aggregate_usage(usage_, ic.item.key, r, ic.item.aggregation);
+        if (!measure) {
+            throw billing_exception(measure.error());
+        }
+        price_input in;
+        in.quantity = measure->value;
+        in.transaction_volume = measure->volume;
+        in.transaction_count = measure->records;
+        if (ic.item.tier_aggregation) {
+            auto tier = aggregate_usage(usage_, ic.item.key, r, *ic.item.tier_aggregation);
+            if (!tier) {
+                throw billing_exception(tier.error());
+            }
+            in.tier_quantity = tier->value;
+        } else {
+            in.tier_quantity = ic.item.tier_quantity;
+        }
+        auto eval = evaluate_price(ic.item.price, ic.prices, in);
+        if (!eval) {
+            throw billing_exception(eval.error());
+        }
+        const decimal net = at_scale(eval->amount, minor_);
+        const std::size_t index = lines_->size();
+        invoice_line& line = push_line(line_kind::charge, &ic.item);
+        line.quantity = eval->quantity;
+        line.unit_price = eval->unit_price;
+        line.period = r;
+        line.net = net;
+        std::string& text = line.description;
+        text = ic.item.description;
+        append_range(text, r);
+        if (ic.item.price.model == pricing_model::percentage) {
+            text += ", ";
+            append_number(text, ic.item.price.percent, text_);
+            text += " % ";
+            text += text_.of;
+            text.push_back(' ');
+            append_amount(text, measure->volume, plan_.cur, text_);
+            text += " (";
+            text += std::to_string(measure->records);
+            text.push_back(' ');
+            text += text_.transactions;
+            text.push_back(')');
+            if (eval->raised_to_min) {
+                text += " (";
+                text += text_.minimum;
+                text.push_back(' ');
+                append_amount(text, ic.prices.minimum.value_or(decimal{}), plan_.cur, text_);
+                text.push_back(')');
+            }
+        }
+        if (eval->capped) {
+            text += " (";
+            text += text_.capped;
+            text.push_back(' ');
+            append_amount(text, ic.prices.maximum.value_or(decimal{}), plan_.cur, text_);
+            text.push_back(')');
+        }
+        const decimal discounts = item_discounts(ic, index, r, full_days);
+        record_billed(ic, r, 0, in.quantity, net + discounts, index, true);
+        true_up(ic, r, full_days, net);
+    }
+
+    void bill_one_time(const item_context& ic) {
+        const civil_date day = ic.span.start;
+        if (target_.manual_window) {
+            if (!target_.manual_window->contains(day)) {
+                return;
+            }
+        } else {
+            if (target_.cutoff < day) {
+                return;
+            }
+            if (ic.state != nullptr && ((ic.state->billed_through && !(*ic.state->billed_through < day)) ||
+                                        billed_by_charge(ic.state, date_range{day, day}))) {
+                return;
+            }
+        }
+        price_input in;
+        in.quantity = ic.item.quantity;
+        in.tier_quantity = ic.item.tier_quantity;
+        auto eval = evaluate_price(ic.item.price, ic.prices, in);
+        if (!eval) {
+            throw billing_exception(eval.error());
+        }
+        const date_range r{day, day};
+        const decimal net = at_scale(eval->amount, minor_);
+        const std::size_t index = charge_line(ic, r, 1, *eval, net);
+        const decimal discounts = item_discounts(ic, index, r, 1);
+        record_billed(ic, r, 0, ic.item.quantity, net + discounts, index, true);
+    }
+
+    // ---- changes to billed periods ------------------------------------------------------------------
+
+    // The first day in [a, b] whose current quantity differs from q, if any. The quantity is piecewise
+    // constant between the item's start, its changes and the day after its end, so only those days are
+    // candidates.
+    std::optional<civil_date> first_mismatch(const item_context& ic, civil_date a, civil_date b, decimal q)
+        const {
+        if (quantity_on(ic.item, ic.span, a) != q) {
+            return a;
+        }
+        std::optional<civil_date> found;
+        auto consider = [&](civil_date t) {
+            if (a < t && t <= b && quantity_on(ic.item, ic.span, t) != q && (!found || t < *found)) {
+                found = t;
+            }
+        };
+        consider(ic.span.start);
+        if (ic.span.end) {
+            consider(add_days(*ic.span.end, 1));
+        }
+        for (const auto& c : ic.item.changes) {
+            consider(c.effective);
+        }
+        return found;
+    }
+
+    void reconcile(const item_context& ic) {
+        if (ic.state == nullptr || ic.state->charges.empty()) {
+            return;
+        }
+        const auto& charges = ic.state->charges;
+        // Active coverage of every charge after this run's credits: [start, active_last].
+        std::vector<civil_date> active_last(charges.size());
+        for (std::size_t i = 0; i < charges.size(); ++i) {
+            const auto& c = charges[i];
+            active_last[i] = c.credited_from ? add_days(*c.credited_from, -1) : c.period_end;
+            if (active_last[i] < c.period_start) {
+                continue;  // fully credited
+            }
+            const auto x = first_mismatch(ic, c.period_start, active_last[i], c.quantity);
+            if (!x) {
+                continue;
+            }
+            credit_tail(ic, c, *x, active_last[i]);
+            active_last[i] = add_days(*x, -1);
+        }
+        // Days inside a charge's period that no active charge covers any more: bill their current quantity.
+        std::vector<date_range> gaps;
+        for (std::size_t i = 0; i < charges.size(); ++i) {
+            if (active_last[i] < charges[i].period_end) {
+                gaps.push_back(
+                    {std::max(charges[i].period_start, add_days(active_last[i], 1)), charges[i].period_end}
+                );
+            }
+        }
+        for (std::size_t i = 0; i < charges.size(); ++i) {
+            if (active_last[i] < charges[i].period_start) {
+                continue;
+            }
+            const date_range active{charges[i].period_start, active_last[i]};
+            std::vector<date_range> next;
+            for (const auto& g : gaps) {
+                if (!g.overlaps(active)) {
+                    next.push_back(g);
+                    continue;
+                }
+                if (g.first < active.first) {
+                    next.push_back({g.first, add_days(active.first, -1)});
+                }
+                if (active.last < g.last) {
+                    next.push_back({add_days(active.last, 1), g.last});
+                }
+            }
+            gaps = std::move(next);
+        }
+        std::sort(gaps.begin(), gaps.end(), [](const date_range& a, const date_range& b) {
+            return a.first < b.first;
+        });
+        std::vector<date_range> merged;
+        for (const auto& g : gaps) {
+            if (!merged.empty() && !(add_days(merged.back().last, 1) < g.first)) {
+                merged.back().last = std::max(merged.back().last, g.last);
+            } else {
+                merged.push_back(g);
+            }
+        }
+        for (const auto& g : merged) {
+            rebill_gap(ic, g);
+        }
+    }
+
+    void credit_tail(const item_context& ic, const billed_charge& c, civil_date from, civil_date to) {
+        const date_range tail{from, to};
+        const date_range charged{c.period_start, c.period_end};
+        decimal credit = prorate(c.billed_net, tail.days(), charged.days(), plan_.cur).value();
+        // Never more than what was billed and not yet credited (Lago #1778).
+        const decimal creditable = c.billed_net - c.credited;
+        if (creditable.signum() >= 0) {
+            credit = std::clamp(credit, decimal{}, creditable);
+        } else {
+            credit = std::clamp(credit, creditable, decimal{});
+        }
+        if (credit.is_zero()) {
+            return;
+        }
+        invoice_line& line = push_line(line_kind::proration_credit, &ic.item);
+        line.unit_code = "C62";
+        line.quantity = decimal{credit.is_negative() ? 1 : -1};
+        line.unit_price = credit.abs();
+        line.net = credit.negated();
+        line.period = tail;
+        line.prorated = proration{tail.days(), charged.days()};
+        line.credits = charge_key{plan_.id, ic.item.key, c.period_start, c.revision};
+        std::string& text = line.description;
+        text = ic.item.description;
+        text += ", ";
+        text += text_.unused_credit;
+        append_range(text, tail);
+        text += " (";
+        text += std::to_string(tail.days());
+        text.push_back('/');
+        text += std::to_string(charged.days());
+        text.push_back(' ');
+        text += text_.days;
+        text.push_back(' ');
+        text += text_.of_billed;
+        text.push_back(' ');
+        append_amount(text, c.billed_net, plan_.cur, text_);
+        text.push_back(' ');
+        text += text_.billed;
+        text.push_back(')');
+    }
+
+    std::uint32_t next_revision(const item_context& ic, civil_date start) const {
+        std::optional<std::uint32_t> highest;
+        for (const auto& c : ic.state->charges) {
+            if (c.period_start == start && (!highest || *highest < c.revision)) {
+                highest = c.revision;
+            }
+        }
+        return highest ? *highest + 1 : 0;
+    }
+
+    void rebill_gap(const item_context& ic, const date_range& gap) {
+        civil_date from = gap.first;
+        while (from <= gap.last) {
+            const date_range r = next_period(ic.grid, from, gap.last);
+            const std::int64_t full_days = ic.grid.period_containing(r.first).days();
+            for_each_segment(ic, r, [&](const date_range& seg) {
+                if (quantity_on(ic.item, ic.span, seg.first).is_zero()) {
+                    return;  // ended or paused: nothing to charge
+                }
+                bill_segment(ic, seg, full_days, next_revision(ic, seg.first), false);
+            });
+            from = add_days(r.last, 1);
+        }
+    }
+
+    // ---- invoice discounts --------------------------------------------------------------------------
+
+    struct vat_group {
+        vat_treatment vat;  // a copy: pushing discount lines reallocates the lines
+        decimal base;
+    };
+
+    void apply_invoice_discounts() {
+        for (const auto& d : plan_.invoice_discounts) {
+            std::vector<vat_group> groups;
+            decimal total;
+            const std::size_t end = lines_->size();
+            for (std::size_t i = first_line_; i < end; ++i) {
+                const invoice_line& line = (*lines_)[i];
+                if (line.kind != line_kind::charge && line.kind != line_kind::discount &&
+                    line.kind != line_kind::minimum_true_up) {
+                    continue;
+                }
+                const civil_date start = line.period ? line.period->first : plan_.start;
+                if ((d.valid_from && start < *d.valid_from) || (d.valid_to && *d.valid_to < start)) {
+                    continue;
+                }
+                auto it = std::find_if(groups.begin(), groups.end(), [&](const vat_group& g) {
+                    return g.vat.category == line.vat.category && g.vat.rate == line.vat.rate;
+                });
+                if (it == groups.end()) {
+                    groups.push_back({line.vat, decimal{}});
+                    it = groups.end() - 1;
+                }
+                it->base = it->base + line.net;
+                total = total + line.net;
+            }
+            if (total.signum() <= 0) {
+                continue;
+            }
+            std::vector<decimal> amounts(groups.size());
+            if (d.kind == discount_kind::percent) {
+                for (std::size_t g = 0; g < groups.size(); ++g) {
+                    amounts[g] =
+                        groups[g].base.signum() > 0 ? percent_of(groups[g].base, d.value, minor_) : decimal{};
+                }
+            } else {
+                // Split in proportion to the positive bases; the rounding remainder goes to the largest.
+                const decimal wanted = std::min(at_scale(d.value, minor_), total);
+                decimal positive;
+                std::size_t largest = 0;
+                for (std::size_t g = 0; g < groups.size(); ++g) {
+                    if (groups[g].base.signum() > 0) {
+                        positive = positive + groups[g].base;
+                        if (groups[largest].base < groups[g].base) {
+                            largest = g;
+                        }
+                    }
+                }
+                decimal assigned;
+                for (std::size_t g = 0; g < groups.size(); ++g) {
+                    if (groups[g].base.signum() > 0) {
+                        amounts[g] = div_round(wanted * groups[g].base, positive, minor_);
+                        assigned = assigned + amounts[g];
+                    }
+                }
+                amounts[largest] = amounts[largest] + (wanted - assigned);
+            }
+            for (std::size_t g = 0; g < groups.size(); ++g) {
+                if (amounts[g].signum() <= 0) {
+                    continue;
+                }
+                const vat_treatment& vat = groups[g].vat;
+                invoice_line& line = push_line(line_kind::discount, nullptr);
+                line.vat = vat;
+                line.quantity = decimal{-1};
+                line.unit_price = amounts[g];
+                line.net = amounts[g].negated();
+                std::string& text = line.description;
+                if (!d.description.empty()) {
+                    text = d.description;
+                } else {
+                    text = text_.discount;
+                    text.push_back(' ');
+                    if (d.kind == discount_kind::percent) {
+                        append_number(text, d.value, text_);
+                        text += " %";
+                    } else {
+                        append_amount(text, d.value, plan_.cur, text_);
+                    }
+                }
+                if (groups.size() > 1) {
+                    text += " (";
+                    text += text_.vat;
+                    text.push_back(' ');
+                    text += vat.category;
+                    text.push_back(' ');
+                    append_number(text, vat.rate, text_);
+                    text += " %)";
+                }
+            }
+        }
+    }
+
+    const billing_plan& plan_;
+    const plan_state& state_;
+    std::span<const usage_record> usage_;
+    const billing_target& target_;
+    const labels& text_;
+    int minor_;
+    std::vector<invoice_line>* lines_ = nullptr;
+    std::vector<billed_charge_ref>* billed_ = nullptr;
+    std::size_t first_line_ = 0;
+    bool capped_ = false;
+};
+
+}  // namespace
+
+billing_status bill_into(
+    const billing_plan& plan,
+    const plan_state& state,
+    std::span<const usage_record> usage,
+    const billing_target& target,
+    std::vector<invoice_line>& lines,
+    std::vector<billed_charge_ref>& billed,
+    bool& capped
+) {
+    const std::size_t lines_before = lines.size();
+    const std::size_t billed_before = billed.size();
+    auto fail = [&](billing_error e) -> billing_status {
+        lines.resize(lines_before);  // fail closed: nothing of a failed plan stays
+        billed.resize(billed_before);
+        return e;
+    };
+    auto problems = check_plan(plan);
+    if (!problems.empty()) {
+        std::string message = "plan " + plan.id + ": " + problems.front();
+        for (std::size_t i = 1; i < problems.size(); ++i) {
+            message += "; " + problems[i];
+        }
+        return fail({billing_errc::invalid_plan, std::move(message)});
+    }
+    try {
+        plan_biller(plan, state, usage, target).run(lines, billed, capped);
+    } catch (const billing_exception& e) {
+        billing_error error = e.error();
+        error.message = "plan " + plan.id + ": " + error.message;
+        return fail(std::move(error));
+    } catch (const money_error& e) {
+        return fail(arithmetic_error(e, "plan " + plan.id));
+    }
+    return ok();
+}
+
+}  // namespace detail
+
+// ---- invoice_run ----------------------------------------------------------------------------------------
+
+bool run_selection::selects(const billing_plan& plan) const noexcept {
+    switch (kind) {
+        case selection_kind::all:
+            return true;
+        case selection_kind::account:
+            return plan.account.id == id;
+        case selection_kind::plan:
+            return plan.id == id;
+    }
+    return false;
+}
+
+namespace {
+
+bool same_group(const invoice& draft, const billing_plan& plan) {
+    const party& to = plan.recipient();
+    return draft.bill_to.id == to.id && draft.cur == plan.cur && draft.seller.id == plan.seller.id &&
+           draft.language == plan.language && draft.terms == plan.terms && draft.rounding == plan.rounding &&
+           draft.bill_to.emails == to.emails;
+}
+
+void open_draft(invoice& draft, const billing_plan& plan) {
+    draft.type = document_type::invoice;
+    draft.status = invoice_status::draft;
+    draft.seller = plan.seller;
+    draft.account = plan.account;
+    draft.bill_to = plan.recipient();
+    draft.cur = plan.cur;
+    draft.language = plan.language;
+    draft.terms = plan.terms;
+    draft.rounding = plan.rounding;
+    draft.contract_id = plan.contract_id;
+}
+
+}  // namespace
+
+invoice_run::invoice_run(run_options options, draft_sink& sink) : options_(std::move(options)), sink_(sink) {}
+
+void invoice_run::add(
+    const billing_plan& plan, const plan_state& state, std::span<const usage_record> usage
+) {
+    ++summary_.plans_seen;
+    if (!options_.selection.selects(plan)) {
+        return;
+    }
+    ++summary_.plans_selected;
+    scratch_lines_.clear();
+    scratch_billed_.clear();
+    bool capped = false;
+    const detail::billing_target target{options_.cutoff, options_.max_periods_per_item, std::nullopt, true};
+    auto status = detail::bill_into(plan, state, usage, target, scratch_lines_, scratch_billed_, capped);
+    if (!status) {
+        ++summary_.plans_failed;
+        sink_.on_plan_failed(plan.id, status.error());
+        return;
+    }
+    if (capped) {
+        ++summary_.plans_capped;
+    }
+    if (scratch_lines_.empty()) {
+        return;
+    }
+    ++summary_.plans_billed;
+    if (draft_open_ && !same_group(draft_, plan)) {
+        flush();
+    }
+    if (!draft_open_) {
+        open_draft(draft_, plan);
+        draft_open_ = true;
+    } else if (draft_.account.id != plan.account.id) {
+        draft_.account = draft_.bill_to;  // several buyers on one bill-to invoice: the bill-to is the buyer
+    }
+    const std::size_t offset = draft_.lines.size();
+    draft_.plan_ids.push_back(plan.id);
+    summary_.lines += scratch_lines_.size();
+    for (auto& line : scratch_lines_) {
+        draft_.lines.push_back(std::move(line));
+    }
+    for (auto& b : scratch_billed_) {
+        b.line_index += offset;
+        draft_.billed.push_back(std::move(b));
+    }
+}
+
+void invoice_run::flush() {
+    if (!draft_open_) {
+        return;
+    }
+    draft_open_ = false;
+    auto status = compute_totals(draft_);
+    if (!status) {
+        for (const auto& id : draft_.plan_ids) {
+            ++summary_.plans_failed;
+            sink_.on_plan_failed(id, status.error());
+        }
+    } else {
+        ++summary_.drafts;
+        sink_.on_draft(std::move(draft_));
+    }
+    draft_ = invoice{};
+}
+
+void invoice_run::finish() { flush(); }
+
+billing_result<plan_billing> bill_plan(
+    const billing_plan& plan,
+    const plan_state& state,
+    std::span<const usage_record> usage,
+    const run_options& options
+) {
+    plan_billing out;
+    const detail::billing_target target{options.cutoff, options.max_periods_per_item, std::nullopt, true};
+    auto status = detail::bill_into(plan, state, usage, target, out.lines, out.billed, out.capped);
+    if (!status) {
+        return status.error();
+    }
+    return out;
+}
+
+std::vector<std::size_t> plan_in_group_order(std::span<const billing_plan> plans) {
+    std::vector<std::size_t> order(plans.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    auto key = [&](std::size_t i) {
+        const billing_plan& p = plans[i];
+        return std::make_tuple(
+            std::string_view(p.recipient().id),
+            p.cur.code(),
+            std::string_view(p.seller.id),
+            std::string_view(p.language),
+            p.terms.net_days,
+            std::string_view(p.terms.note)
+        );
+    };
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        if (key(a) != key(b)) {
+            return key(a) < key(b);
+        }
+        const auto ra = static_cast<int>(plans[a].rounding);
+        const auto rb = static_cast<int>(plans[b].rounding);
+        if (ra != rb) {
+            return ra < rb;
+        }
+        return plans[a].recipient().emails < plans[b].recipient().emails;
+    });
+    return order;
+}
+
+namespace {
+
+class collecting_sink final : public draft_sink {
+public:
+    explicit collecting_sink(run_result& result) : result_(result) {}
+    void on_draft(invoice&& draft) override { result_.drafts.push_back(std::move(draft)); }
+    void on_plan_failed(std::string_view plan_id, const billing_error& error) override {
+        result_.failures.emplace_back(std::string(plan_id), error);
+    }
+
+private:
+    run_result& result_;
+};
+
+}  // namespace
+
+run_result run_all(
+    std::span<const billing_plan> plans,
+    std::span<const plan_state> states,
+    std::span<const usage_record> usage,
+    const run_options& options
+) {
+    run_result result;
+    collecting_sink sink(result);
+    invoice_run run(options, sink);
+    const plan_state empty;
+    std::vector<usage_record> own;
+    for (std::size_t i : plan_in_group_order(plans)) {
+        const billing_plan& plan = plans[i];
+        const plan_state* state = &empty;
+        for (const auto& s : states) {
+            if (s.plan_id == plan.id) {
+                state = &s;
+                break;
+            }
+        }
+        own.clear();
+        for (const auto& r : usage) {
+            if (r.plan_id == plan.id) {
+                own.push_back(r);
+            }
+        }
+        run.add(plan, *state, own);
+    }
+    run.finish();
+    result.summary = run.summary();
+    return result;
+}
+
+}  // namespace fakturad::billing
