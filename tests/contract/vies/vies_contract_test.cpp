@@ -102,6 +102,8 @@ TEST_P(BothApis, EveryFaultCodeIsClassifiedByMeaning) {
         ASSERT_TRUE(r.fault_code) << e.code << ": " << r.detail;
         EXPECT_EQ(to_string(*r.fault_code), e.code);
         EXPECT_FALSE(r.answer);
+        EXPECT_EQ(c.ip_blocked(), e.step == next_step::stop_all) << e.code;
+        c.clear_ip_block();  // the breaker would otherwise (rightly) stop the rest of this loop
     }
     EXPECT_EQ(f.emulator.faults_sent().size(), 11U);
 }
@@ -140,6 +142,7 @@ TEST(ViesContract, SoapTestServiceMagicNumbers) {
         if (std::string(code) != "INVALID_INPUT") {
             EXPECT_EQ(r.result, verdict::unconfirmed) << number;
         }
+        c.clear_ip_block();
     }
 }
 
@@ -279,6 +282,14 @@ TEST(ViesContract, IpBlockedStopsAllTraffic) {
         EXPECT_TRUE(report.results[i].resolved);
     }
     EXPECT_EQ(f.emulator.requests(), 2U) << "nothing is sent after IP_BLOCKED";
+    // The breaker stays open for later calls until an operator clears it.
+    EXPECT_TRUE(c.ip_blocked());
+    const auto later = f.run(c.check(request("DE", "100000001")));
+    EXPECT_EQ(later.result, verdict::unconfirmed);
+    EXPECT_EQ(f.emulator.requests(), 2U);
+    f.emulator.options().faults.clear();
+    c.clear_ip_block();
+    EXPECT_EQ(f.run(c.check(request("DE", "100000001"))).result, verdict::valid);
 }
 
 }  // namespace

@@ -39,6 +39,13 @@ struct batch_mailbox {
 client::client(net::http_client& http, client_options options) : http_(http), options_(std::move(options)) {}
 
 asio::awaitable<check_outcome> client::check(check_request request) {
+    if (ip_blocked_) {
+        check_outcome stopped;
+        stopped.step = next_step::stop_all;
+        stopped.fault_code = fault::ip_blocked;
+        stopped.detail = "not sent: VIES traffic is stopped since VIES answered IP_BLOCKED";
+        co_return stopped;
+    }
     if (!request.requester && options_.requester) {
         request.requester = options_.requester;
     }
@@ -57,7 +64,11 @@ asio::awaitable<check_outcome> client::check(check_request request) {
     }
     const auto parsed = rest ? parse_rest_response(result.response.status, result.response.body)
                              : parse_soap_response(result.response.status, result.response.body);
-    co_return outcome_of(parsed);
+    auto outcome = outcome_of(parsed);
+    if (outcome.step == next_step::stop_all) {
+        ip_blocked_ = true;
+    }
+    co_return outcome;
 }
 
 asio::awaitable<std::optional<status_answer>> client::status() {

@@ -59,9 +59,15 @@ public:
 
     [[nodiscard]] const client_options& options() const { return options_; }
 
+    // IP_BLOCKED circuit breaker: once VIES answers IP_BLOCKED, every later check() and batch of this
+    // client is answered "unconfirmed" without a request, until an operator calls clear_ip_block().
+    [[nodiscard]] bool ip_blocked() const { return ip_blocked_; }
+    void clear_ip_block() { ip_blocked_ = false; }
+
 private:
     net::http_client& http_;
     client_options options_;
+    bool ip_blocked_ = false;
 };
 
 }  // namespace fakturad::vies
