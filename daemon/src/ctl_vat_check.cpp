@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <exception>
 #include <istream>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <random>
@@ -108,10 +109,14 @@ int run_vat_check(const vat_check_options& options, std::istream& in, std::ostre
 
     std::vector<vies::check_request> requests;
     std::vector<std::size_t> request_of(numbers.size(), SIZE_MAX);
+    std::map<std::string, std::size_t> seen;  // the same number written twice is asked once
     for (std::size_t i = 0; i < numbers.size(); ++i) {
         if (offline[i].valid()) {
-            request_of[i] = requests.size();
-            requests.push_back(vies::check_request{offline[i].id, std::nullopt, "", "", "", "", ""});
+            const auto [it, fresh] = seen.emplace(offline[i].id.full(), requests.size());
+            request_of[i] = it->second;
+            if (fresh) {
+                requests.push_back(vies::check_request{offline[i].id, std::nullopt, "", "", "", "", ""});
+            }
         }
     }
 

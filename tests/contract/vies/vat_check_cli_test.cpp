@@ -8,6 +8,7 @@
 #include <boost/asio/post.hpp>
 #include <gtest/gtest.h>
 
+#include <future>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -86,6 +87,18 @@ struct threaded_emulator {
     std::thread thread;
 };
 
+// Reads the emulator's counters on its own thread (bounded wait).
+std::uint64_t emu_requests(threaded_emulator& emu, const std::string& country) {
+    std::promise<std::uint64_t> result;
+    boost::asio::post(emu.ioc, [&] {
+        const auto& stats = emu.emulator.stats();
+        const auto it = stats.find(country);
+        result.set_value(it == stats.end() ? 0 : it->second.requests);
+    });
+    auto future = result.get_future();
+    return future.wait_for(10s) == std::future_status::ready ? future.get() : 0;
+}
+
 TEST(VatCheckCli, OnlineAgainstTheEmulator) {
     emulators::vies::emulator_options eo;
     eo.records["DE136695976"] = {true, "", "---", "---", 0ms};
@@ -98,7 +111,8 @@ TEST(VatCheckCli, OnlineAgainstTheEmulator) {
     o.url = emu.base() + "/taxation_customs/vies/services/checkVatService";
     o.status_url = emu.base() + "/taxation_customs/vies/rest-api";
     o.requester = "DE 136 695 976";
-    o.numbers = {"DE136695976", "fr 40303265045", "IT00743110157", "DE136695977", "ATU13585627"};
+    o.numbers = {
+        "DE136695976", "fr 40303265045", "IT00743110157", "DE136695977", "ATU13585627", "DE 136695976"};
     o.attempts = 2;
     o.backoff_base = 1ms;
     o.backoff_cap = 2ms;
@@ -107,7 +121,7 @@ TEST(VatCheckCli, OnlineAgainstTheEmulator) {
     std::ostringstream err;
     EXPECT_EQ(run_vat_check(o, in, out, err), 1) << "AT stays unconfirmed";
     const auto l = lines(out.str());
-    ASSERT_EQ(l.size(), 5U) << out.str();
+    ASSERT_EQ(l.size(), 6U) << out.str();
     EXPECT_EQ(l[0].rfind("DE136695976\tvalid\t", 0), 0U) << l[0];
     EXPECT_NE(l[0].find("consultation number WAPIEMU"), std::string::npos) << l[0];
     EXPECT_EQ(l[1].rfind("fr 40303265045\tvalid\t", 0), 0U) << l[1];
@@ -116,6 +130,8 @@ TEST(VatCheckCli, OnlineAgainstTheEmulator) {
     EXPECT_EQ(l[3].rfind("DE136695977\tinvalid\toffline", 0), 0U) << l[3];
     EXPECT_EQ(l[4].rfind("ATU13585627\tunconfirmed\t", 0), 0U) << l[4];
     EXPECT_NE(l[4].find("MS_UNAVAILABLE"), std::string::npos) << l[4];
+    EXPECT_EQ(l[5].rfind("DE 136695976\tvalid\t", 0), 0U) << l[5];
+    EXPECT_EQ(emu_requests(emu, "DE"), 1U) << "a number given twice is asked once";
     for (const auto& line : l) {
         EXPECT_EQ(std::count(line.begin(), line.end(), '\t'), 2) << line;
     }
