@@ -169,10 +169,10 @@ struct row {
     std::string source;  // the legal basis of the expectation
 };
 
-tax_component vat(std::string country, std::string rate) {
+tax_component vat(std::string country, std::string_view rate) {
     return {"VAT", std::move(country), parse_decimal_or_throw(rate)};
 }
-tax_component comp(std::string name, std::string jurisdiction, std::string rate) {
+tax_component comp(std::string name, std::string jurisdiction, std::string_view rate) {
     return {std::move(name), std::move(jurisdiction), parse_decimal_or_throw(rate)};
 }
 
@@ -652,6 +652,7 @@ std::vector<row> rows() {
 std::string row_name(const testing::TestParamInfo<row>& info) { return info.param.name; }
 
 // gtest prints a failing parameter with this instead of a byte dump.
+// NOLINTNEXTLINE(readability-identifier-naming): the name gtest looks up
 void PrintTo(const row& r, std::ostream* os) { *os << r.name << " (" << r.source << ")"; }
 
 class TaxDetermination : public testing::TestWithParam<row> {};
@@ -940,6 +941,7 @@ std::vector<error_row> error_rows() {
 
 std::string error_row_name(const testing::TestParamInfo<error_row>& info) { return info.param.name; }
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name gtest looks up
 void PrintTo(const error_row& r, std::ostream* os) { *os << r.name; }
 
 class TaxDeterminationError : public testing::TestWithParam<error_row> {};

@@ -36,8 +36,9 @@ TEST(TaxRulesYaml, ShippedExampleLoads) {
     const std::string text = read_example();
     ASSERT_FALSE(text.empty());
     const auto r = parse_tax_rules(text);
-    ASSERT_TRUE(r.ok()) << all_errors(r);
-    const tax_rules& rules = *r.rules;
+    ASSERT_TRUE(r.rules.has_value()) << all_errors(r);
+    EXPECT_TRUE(r.ok());
+    const tax_rules rules = r.rules.value_or(tax_rules{});
     EXPECT_EQ(rules.seller.country, "DE");
     EXPECT_TRUE(rules.seller.oss_registered);
     EXPECT_TRUE(rules.seller.canada.gst_hst);
@@ -67,7 +68,8 @@ TEST(TaxRulesYaml, EveryShippedExampleLoads) {
 
 TEST(TaxRulesYaml, ExampleDrivesDetermination) {
     const auto r = parse_tax_rules(read_example());
-    ASSERT_TRUE(r.ok()) << all_errors(r);
+    ASSERT_TRUE(r.rules.has_value()) << all_errors(r);
+    const tax_rules rules = r.rules.value_or(tax_rules{});
     buyer_profile fr;
     fr.country = "FR";
     supply ebook;
@@ -75,13 +77,13 @@ TEST(TaxRulesYaml, ExampleDrivesDetermination) {
     ebook.product_class = "ebooks";
     ebook.date = d(2025, 3, 1);
     // FR e-books 5.5 % (CGI art. 278-0 bis), the example's override, via OSS.
-    const auto fr_result = determine_tax(*r.rules, fr, ebook);
+    const auto fr_result = determine_tax(rules, fr, ebook);
     ASSERT_TRUE(fr_result.has_value()) << fr_result.error().message;
     EXPECT_EQ(fr_result->rate, parse_decimal_or_throw("5.5"));
     // IE e-books zero rated (VATCA 2010 Schedule 2): category Z.
     buyer_profile ie;
     ie.country = "IE";
-    const auto ie_result = determine_tax(*r.rules, ie, ebook);
+    const auto ie_result = determine_tax(rules, ie, ebook);
     ASSERT_TRUE(ie_result.has_value()) << ie_result.error().message;
     EXPECT_EQ(ie_result->code(), "Z");
     // TX from the US table: 6.25 % on electronic services to a Texan consumer.
@@ -90,7 +92,7 @@ TEST(TaxRulesYaml, ExampleDrivesDetermination) {
     tx.region = "TX";
     supply saas = ebook;
     saas.product_class = "saas";
-    const auto tx_result = determine_tax(*r.rules, tx, saas);
+    const auto tx_result = determine_tax(rules, tx, saas);
     ASSERT_TRUE(tx_result.has_value()) << tx_result.error().message;
     EXPECT_EQ(tx_result->rate, parse_decimal_or_throw("6.25"));
     EXPECT_EQ(tx_result->components.front().jurisdiction, "US-TX");
