@@ -239,7 +239,9 @@ billing_status finalize(invoice& draft, const finalize_input& input) {
             return input_error("a pro-forma invoice gets no legal number");
         }
     } else if (input.number.empty()) {
-        return input_error("a " + std::string(to_string(draft.type)) + " needs a number to be finalized");
+        return input_error(
+            "a document of type " + std::string(to_string(draft.type)) + " needs a number to be finalized"
+        );
     }
     if (draft.lines.empty()) {
         return input_error("a document without lines cannot be finalized");

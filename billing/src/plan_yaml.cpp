@@ -70,7 +70,8 @@ public:
         }
         std::map<std::string, int> seen;
         for (auto it = node.begin(); it != node.end(); ++it) {
-            const YAML::Node& key = it->first;
+            // A copy: the iterator hands out a temporary proxy (a reference would dangle).
+            const YAML::Node key = it->first;
             if (!key.IsScalar()) {
                 error(key.Mark(), path, "expected a key name, got " + describe(key));
                 continue;
@@ -100,7 +101,8 @@ public:
         std::map<std::string, int> seen;
         bool ok = true;
         for (auto it = node.begin(); it != node.end(); ++it) {
-            const YAML::Node& key = it->first;
+            // A copy: the iterator hands out a temporary proxy (a reference would dangle).
+            const YAML::Node key = it->first;
             if (!key.IsScalar()) {
                 error(key.Mark(), path, "expected a key name, got " + describe(key));
                 ok = false;
@@ -515,21 +517,21 @@ public:
                 return std::nullopt;
             }
             for (auto it = per_currency.begin(); it != per_currency.end(); ++it) {
-                const std::string code = it->first.Scalar();
+                const YAML::Node key = it->first;  // copies: the iterator's proxy is a temporary
+                const YAML::Node value = it->second;
+                const std::string code = key.Scalar();
                 const std::string p_at = reader::join(at, code);
                 auto cur = lookup_currency(code);
                 if (!cur) {
-                    r_.error(
-                        it->first.Mark(), p_at, "unknown ISO 4217 currency code '" + code.substr(0, 8) + "'"
-                    );
+                    r_.error(key.Mark(), p_at, "unknown ISO 4217 currency code '" + code.substr(0, 8) + "'");
                     continue;
                 }
-                if (!r_.mapping(it->second, p_at, price_value_keys)) {
+                if (!r_.mapping(value, p_at, price_value_keys)) {
                     continue;
                 }
                 currency_prices c;
                 c.cur = *cur;
-                read_price_values(it->second, p_at, c);
+                read_price_values(value, p_at, c);
                 p.prices.push_back(std::move(c));
             }
         } else {
@@ -603,21 +605,23 @@ public:
         plan_state state;
         state.plan_id = plan.id;
         for (auto it = n.begin(); it != n.end(); ++it) {
-            const std::string key = it->first.Scalar();
+            const YAML::Node key_node = it->first;  // copies: the iterator's proxy is a temporary
+            const YAML::Node value = it->second;
+            const std::string key = key_node.Scalar();
             const std::string p = reader::join(path, key);
             if (std::none_of(plan.items.begin(), plan.items.end(), [&](const plan_item& i) {
                     return i.key == key;
                 })) {
-                r_.error(it->first.Mark(), p, "plan " + plan.id + " has no item '" + key.substr(0, 40) + "'");
+                r_.error(key_node.Mark(), p, "plan " + plan.id + " has no item '" + key.substr(0, 40) + "'");
                 continue;
             }
-            if (!r_.mapping(it->second, p, state_item_keys)) {
+            if (!r_.mapping(value, p, state_item_keys)) {
                 continue;
             }
             item_state item;
             item.item_key = key;
-            item.billed_through = r_.date(it->second, "billed_through", p, false);
-            const YAML::Node charges = it->second["charges"];
+            item.billed_through = r_.date(value, "billed_through", p, false);
+            const YAML::Node charges = value["charges"];
             if (charges.IsDefined() && !charges.IsNull() &&
                 r_.sequence(charges, reader::join(p, "charges"))) {
                 for (std::size_t i = 0; i < charges.size(); ++i) {

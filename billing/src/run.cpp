@@ -569,9 +569,11 @@ private:
     }
 
     void rebill_gap(const item_context& ic, const date_range& gap) {
-        civil_date from = gap.first;
-        while (from <= gap.last) {
-            const date_range r = next_period(ic.grid, from, gap.last);
+        // Only the item's active days are charged again (an earlier end or a later start leaves the rest).
+        civil_date from = std::max(gap.first, ic.span.start);
+        const civil_date last = ic.span.end ? std::min(gap.last, *ic.span.end) : gap.last;
+        while (from <= last) {
+            const date_range r = next_period(ic.grid, from, last);
             const std::int64_t full_days = ic.grid.period_containing(r.first).days();
             for_each_segment(ic, r, [&](const date_range& seg) {
                 if (quantity_on(ic.item, ic.span, seg.first).is_zero()) {
