@@ -91,6 +91,9 @@ struct control_server::impl {
             stream.socket().close(ignored);
         });
         for (;;) {
+            if (closed) {
+                break;  // close() ran before this session got to wait: nothing to serve
+            }
             registration->it->waiting = true;
             http::request_parser<http::string_body> parser;
             parser.body_limit(max_body_bytes);

@@ -233,7 +233,8 @@ awaitable<void> daemon_app::main_loop() {
         spawn_owned("watchdog", watchdog_loop());
     }
 
-    const auto& cfg = *config_;
+    const std::shared_ptr<const config::settings> cfg_ptr = config_;
+    const auto& cfg = *cfg_ptr;
     state_ = "running";
     log_.info(
         "started",
@@ -383,7 +384,9 @@ awaitable<void> daemon_app::reload() {
 }
 
 awaitable<status_snapshot> daemon_app::snapshot() {
-    const auto& cfg = *config_;
+    // A reload may swap config_ while this coroutine waits for the store: keep our own reference.
+    const std::shared_ptr<const config::settings> cfg_ptr = config_;
+    const auto& cfg = *cfg_ptr;
     status_snapshot s;
     s.version = std::string(version());
     s.revision = std::string(source_revision());
