@@ -2,6 +2,8 @@
 // need no daemon (config check) run on their own.
 
 #include "control_client.hpp"
+#include "ctl_plan_preview.hpp"
+#include "ctl_vat_check.hpp"
 #include "daemon_app.hpp"
 #include "fakturad/config/loader.hpp"
 #include "fakturad/core/units.hpp"
@@ -140,6 +142,41 @@ int main(int argc, char** argv) {
         config_cmd->add_subcommand("check", "validate a configuration file and print every problem");
     config_check->add_option("file", check_path, "configuration file (default: --config)");
 
+    auto* plan_cmd = app.add_subcommand("plan", "work with YAML plan files (no daemon needed)");
+    plan_cmd->require_subcommand(1);
+    std::string plan_file;
+    std::string plan_date;
+    auto* plan_preview = plan_cmd->add_subcommand(
+        "preview", "print the draft invoices an invoice run on --date would produce for a plan file"
+    );
+    plan_preview->add_option("file", plan_file, "plan file (YAML, see billing/README.md)")->required();
+    plan_preview->add_option("--date", plan_date, "cutoff date of the run, YYYY-MM-DD")->required();
+
+    vat_check_options vat;
+    std::string vat_api = "soap";
+    std::string vat_timeout = "30s";
+    auto* vat_check = app.add_subcommand(
+        "vat-check", "check VAT identification numbers (offline: format and check digits; online: VIES)"
+    );
+    vat_check->add_flag("--offline", vat.offline, "format and check digits only; no network");
+    vat_check->add_option("numbers", vat.numbers, "VAT IDs; without any, one per line from standard input");
+    vat_check->add_option("--api", vat_api, "VIES interface: soap or rest")
+        ->check(CLI::IsMember({"soap", "rest"}));
+    vat_check->add_option(
+        "--url", vat.url, "VIES service URL (SOAP endpoint or REST base; default: the EC's)"
+    );
+    vat_check->add_option("--status-url", vat.status_url, "VIES REST base for /check-status");
+    vat_check->add_option(
+        "--requester", vat.requester, "our own VAT ID, so VIES returns a consultation number"
+    );
+    vat_check->add_option("--ca-file", vat.ca_file, "extra trusted CA bundle (PEM)");
+    vat_check->add_option("--request-timeout", vat_timeout, "deadline of one VIES request (e.g. 30s)");
+    vat_check
+        ->add_option("--per-member-state", vat.per_member_state, "VIES requests in flight per member state")
+        ->check(CLI::Range(1U, 2U));
+    vat_check->add_option("--attempts", vat.attempts, "tries per number before it is reported unconfirmed")
+        ->check(CLI::Range(1U, 10U));
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -153,6 +190,19 @@ int main(int argc, char** argv) {
 
     if (status->parsed()) {
         return run_status(g, as_json);
+    }
+    if (plan_preview->parsed()) {
+        return run_plan_preview(plan_file, plan_date, std::cout, std::cerr);
+    }
+    if (vat_check->parsed()) {
+        vat.api = vat_api == "rest" ? fakturad::vies::api::rest : fakturad::vies::api::soap;
+        const auto timeout = fakturad::parse_duration(vat_timeout);
+        if (std::holds_alternative<std::string>(timeout)) {
+            std::cerr << "fakturactl: --request-timeout: " << std::get<std::string>(timeout) << '\n';
+            return ctl_usage;
+        }
+        vat.timeout = std::get<std::chrono::milliseconds>(timeout);
+        return run_vat_check(vat, std::cin, std::cout, std::cerr);
     }
     if (config_check->parsed()) {
         return run_config_check(check_path.empty() ? g.config : check_path);
