@@ -446,6 +446,13 @@ private:
             }
             if (auto r = find(fields, "rate")) {
                 auto v = rate(*r, path + ".rate");
+                if (v && v->is_zero()) {
+                    // Category S needs a rate above 0 (BR-S-05): a state without tax is left out instead.
+                    error(
+                        *r, path + ".rate", "a rate of 0 is not collecting: leave the state out of the table"
+                    );
+                    v.reset();
+                }
                 ok = ok && v.has_value();
                 row.rate = v.value_or(decimal{});
             } else if (item.IsMap()) {

@@ -841,6 +841,27 @@ TEST(TaxSweep, AllMemberStatesObeyTheCategoryRules) {
     EXPECT_EQ(checked, 2 * 2 * 27 * 3 * 3 * 3);
 }
 
+// Every province and territory: taxable supplies are S with the components adding up to the rate.
+TEST(TaxSweep, AllCanadianProvincesAddUp) {
+    const auto rules = rules_for(ca_seller());
+    for (const char* p : {"AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT"}) {
+        for (const auto kind : {goods, services, eservices}) {
+            const auto r = determine_tax(rules, b2c("CA", p), sup(kind, d(2025, 8, 1)));
+            ASSERT_TRUE(r.has_value()) << p << ": " << r.error().message;
+            EXPECT_EQ(r->code(), "S") << p;
+            ASSERT_FALSE(r->components.empty()) << p;
+            decimal sum;
+            for (const auto& c : r->components) {
+                sum = sum + c.rate;
+            }
+            EXPECT_EQ(sum, r->rate) << p;
+            // Quebec is the only place with QST (Act respecting the QST); HST and GST never meet.
+            EXPECT_EQ(r->components.back().name == "QST", std::string_view(p) == "QC") << p;
+            EXPECT_EQ(r->tax_region, p);
+        }
+    }
+}
+
 // ---- errors --------------------------------------------------------------------------------------------
 
 struct error_row {

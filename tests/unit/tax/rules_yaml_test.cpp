@@ -164,6 +164,17 @@ TEST(TaxRulesYaml, SmallBusinessOnlyForGermany) {
     EXPECT_NE(all_errors(r).find("German sellers only"), std::string::npos);
 }
 
+TEST(TaxRulesYaml, ZeroUsRateIsRejected) {
+    const auto r = parse_tax_rules(
+        "seller: {country: US}\n"
+        "us_sales_tax:\n"
+        "  - {state: OR, rate: 0, valid_from: 2020-01-01, taxable: [goods]}\n"
+    );
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(all_errors(r).find("us_sales_tax[0].rate: a rate of 0 is not collecting"), std::string::npos)
+        << all_errors(r);
+}
+
 TEST(TaxRulesYaml, OverlappingUsRowsAreRejected) {
     const auto r = parse_tax_rules(
         "seller: {country: US}\n"
