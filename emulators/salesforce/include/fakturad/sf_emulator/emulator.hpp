@@ -1,0 +1,69 @@
+#pragma once
+// The Salesforce org emulator: an in-memory org that answers the REST API and the OAuth token endpoint the
+// way ../shared/docs/reference/salesforce-api.md describes them.  It shares no protocol code with
+// connectors/salesforce: the two meet only on the wire.
+//
+// Threading: not thread-safe.  Call everything from the one thread that runs the server's io_context.
+
+#include "fakturad/net/http_server.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fakturad::sf_emulator {
+
+using time_point = std::chrono::sys_time<std::chrono::milliseconds>;
+
+struct emulator_options {
+    // YAML org file (emulators/salesforce/orgs/*.yaml): users, connected apps, seed records, and the
+    // `metadata` folder (relative to the org file) holding the custom objects in Salesforce DX format.
+    std::filesystem::path org_file;
+    // Accepted as a valid access token for every REST call, next to tokens minted by the token endpoint.
+    std::optional<std::string> static_token;
+    // Base URL reported as instance_url by the token endpoint, e.g. "https://127.0.0.1:8443".
+    std::string instance_url = "http://127.0.0.1";
+    // Pins the emulator's clock from the start, so that seed records get deterministic stamps (tests).
+    std::optional<std::chrono::sys_time<std::chrono::milliseconds>> pinned_time;
+};
+
+class emulator {
+public:
+    // Loads the org file and its metadata.  Throws std::runtime_error naming the file and the problem.
+    explicit emulator(emulator_options options);
+    ~emulator();
+    emulator(const emulator&) = delete;
+    emulator& operator=(const emulator&) = delete;
+
+    // Answers one request (token endpoint or REST).  Never throws for bad input: every client error is
+    // an HTTP error response with the body Salesforce would send.
+    net::http_response handle(const net::http_request& request);
+
+    // A handler for net::http_server that forwards to handle().  The emulator must outlive the server.
+    net::http_handler handler();
+
+    void set_instance_url(std::string url);
+
+    // The emulator's clock stamps CreatedDate, LastModifiedDate and SystemModstamp and anchors relative
+    // SOQL date literals and token expiry.  It follows the system clock until a test pins it.
+    [[nodiscard]] time_point now() const;
+    void set_time_for_test(time_point t);
+    void advance_time_for_test(std::chrono::milliseconds d);
+
+    // REST calls counted against the daily limit so far (what Sforce-Limit-Info reports as used).
+    [[nodiscard]] std::size_t api_calls() const;
+
+    struct state;
+
+private:
+    std::unique_ptr<state> state_;
+};
+
+// Appends the case-safe 3-character checksum to a 15-character Id (salesforce-objects.md §2.2).
+std::string id18(std::string_view id15);
+
+}  // namespace fakturad::sf_emulator
