@@ -82,7 +82,9 @@ std::string_view to_string(line_kind k) noexcept {
 }
 
 billing_status compute_totals(invoice& doc) {
-    std::vector<invoice_totals_line> input;
+    // Reused per thread: runs compute totals for every draft.
+    thread_local std::vector<invoice_totals_line> input;
+    input.clear();
     input.reserve(doc.lines.size());
     std::optional<date_range> service;
     for (std::size_t i = 0; i < doc.lines.size(); ++i) {

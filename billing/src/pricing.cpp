@@ -94,45 +94,47 @@ std::optional<std::string> check_pricing(const pricing& p) {
     }
     for (std::size_t i = 0; i < p.prices.size(); ++i) {
         const auto& c = p.prices[i];
-        const std::string in = " (" + std::string(c.cur.code()) + ")";
+        // Built only for a message: check_pricing runs for every item of every billed plan.
+        const auto in = [&c] { return " (" + std::string(c.cur.code()) + ")"; };
         for (std::size_t j = 0; j < i; ++j) {
             if (p.prices[j].cur == c.cur) {
                 return "prices for " + std::string(c.cur.code()) + " given twice";
             }
         }
         if (c.price.is_negative() || c.per_transaction_fee.is_negative()) {
-            return "prices must not be negative (a credit is a negative quantity)" + in;
+            return "prices must not be negative (a credit is a negative quantity)" + in();
         }
         if ((c.minimum && c.minimum->is_negative()) || (c.maximum && c.maximum->is_negative())) {
-            return "minimum and maximum must not be negative" + in;
+            return "minimum and maximum must not be negative" + in();
         }
         if (c.minimum && c.maximum && *c.maximum < *c.minimum) {
-            return "maximum is below minimum" + in;
+            return "maximum is below minimum" + in();
         }
         if (!uses_tiers(p.model)) {
             continue;
         }
         if (c.tiers.empty()) {
-            return "a " + std::string(to_string(p.model)) + " pricing needs tiers" + in;
+            return "a " + std::string(to_string(p.model)) + " pricing needs tiers" + in();
         }
         decimal previous;
         for (std::size_t t = 0; t < c.tiers.size(); ++t) {
             const auto& tier = c.tiers[t];
             if (tier.unit_price.is_negative() || tier.flat_fee.is_negative()) {
-                return "tier prices must not be negative" + in;
+                return "tier prices must not be negative" + in();
             }
             const bool last = t + 1 == c.tiers.size();
             if (!tier.up_to) {
                 if (!last) {
-                    return "only the last tier may be open (without up_to)" + in;
+                    return "only the last tier may be open (without up_to)" + in();
                 }
                 continue;
             }
             if (last) {
-                return "the last tier must be open (without up_to), so that every quantity has a price" + in;
+                return "the last tier must be open (without up_to), so that every quantity has a price" +
+                       in();
             }
             if (*tier.up_to <= previous) {
-                return "tiers must have increasing up_to bounds above 0" + in;
+                return "tiers must have increasing up_to bounds above 0" + in();
             }
             previous = *tier.up_to;
         }

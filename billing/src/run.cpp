@@ -760,6 +760,8 @@ bool same_group(const invoice& draft, const billing_plan& plan) {
 }
 
 void open_draft(invoice& draft, const billing_plan& plan) {
+    draft.lines.reserve(16);  // a plan bills a handful of lines: avoid regrowing (and moving) them
+    draft.billed.reserve(16);
     draft.type = document_type::invoice;
     draft.status = invoice_status::draft;
     draft.seller = plan.seller;
@@ -784,42 +786,39 @@ void invoice_run::add(
         return;
     }
     ++summary_.plans_selected;
-    scratch_lines_.clear();
-    scratch_billed_.clear();
-    bool capped = false;
-    const detail::billing_target target{options_.cutoff, options_.max_periods_per_item, std::nullopt, true};
-    auto status = detail::bill_into(plan, state, usage, target, scratch_lines_, scratch_billed_, capped);
-    if (!status) {
-        ++summary_.plans_failed;
-        sink_.on_plan_failed(plan.id, status.error());
-        return;
-    }
-    if (capped) {
-        ++summary_.plans_capped;
-    }
-    if (scratch_lines_.empty()) {
-        return;
-    }
-    ++summary_.plans_billed;
+    // The plan's lines go straight onto the draft of its group (no copy); bill_into removes them again
+    // when the plan fails, and a draft opened for a plan that bills nothing is closed unseen.
     if (draft_open_ && !same_group(draft_, plan)) {
         flush();
     }
-    if (!draft_open_) {
+    const bool opened = !draft_open_;
+    if (opened) {
         open_draft(draft_, plan);
         draft_open_ = true;
-    } else if (draft_.account.id != plan.account.id) {
+    }
+    const std::size_t lines_before = draft_.lines.size();
+    bool capped = false;
+    const detail::billing_target target{options_.cutoff, options_.max_periods_per_item, std::nullopt, true};
+    auto status = detail::bill_into(plan, state, usage, target, draft_.lines, draft_.billed, capped);
+    if (!status) {
+        ++summary_.plans_failed;
+        sink_.on_plan_failed(plan.id, status.error());
+    } else if (capped) {
+        ++summary_.plans_capped;
+    }
+    if (!status || draft_.lines.size() == lines_before) {
+        if (opened) {
+            draft_open_ = false;
+            draft_ = invoice{};
+        }
+        return;
+    }
+    ++summary_.plans_billed;
+    summary_.lines += draft_.lines.size() - lines_before;
+    if (!opened && draft_.account.id != plan.account.id) {
         draft_.account = draft_.bill_to;  // several buyers on one bill-to invoice: the bill-to is the buyer
     }
-    const std::size_t offset = draft_.lines.size();
     draft_.plan_ids.push_back(plan.id);
-    summary_.lines += scratch_lines_.size();
-    for (auto& line : scratch_lines_) {
-        draft_.lines.push_back(std::move(line));
-    }
-    for (auto& b : scratch_billed_) {
-        b.line_index += offset;
-        draft_.billed.push_back(std::move(b));
-    }
 }
 
 void invoice_run::flush() {

@@ -71,24 +71,34 @@ void append_number(std::string& out, decimal value, const labels& l) {
 }
 
 void append_amount(std::string& out, decimal amount, currency cur, const labels& l) {
-    std::string digits =
-        amount.scale() < cur.minor_units() ? to_fixed_string(amount, cur.minor_units()) : to_string(amount);
+    // At least the currency's minor units, exact otherwise; no heap allocation (line texts are hot).
+    char digits[decimal::max_chars + 20];
+    auto [end, ec] = to_chars(digits, digits + decimal::max_chars, amount);
+    std::size_t n = static_cast<std::size_t>(end - digits);
+    std::size_t point = std::string_view(digits, n).find('.');
+    if (point == std::string_view::npos && cur.minor_units() > 0) {
+        point = n;
+        digits[n++] = '.';
+    }
+    if (point != std::string_view::npos) {
+        while (n - point - 1 < static_cast<std::size_t>(cur.minor_units())) {
+            digits[n++] = '0';
+        }
+    }
     // Group thousands: 1.234,56 (de) / 1,234.56 (en).
-    const std::size_t sign = digits.front() == '-' ? 1 : 0;
-    const std::size_t point = digits.find('.');
-    const std::size_t int_end = point == std::string::npos ? digits.size() : point;
-    std::string grouped(digits, 0, sign);
+    const std::size_t sign = digits[0] == '-' ? 1 : 0;
+    const std::size_t int_end = point == std::string_view::npos ? n : point;
+    out.append(digits, sign);
     for (std::size_t i = sign; i < int_end; ++i) {
         if (i > sign && (int_end - i) % 3 == 0) {
-            grouped.push_back(l.german ? '.' : ',');
+            out.push_back(l.german ? '.' : ',');
         }
-        grouped.push_back(digits[i]);
+        out.push_back(digits[i]);
     }
-    if (point != std::string::npos) {
-        grouped.push_back(l.german ? ',' : '.');
-        grouped.append(digits, point + 1);
+    if (point != std::string_view::npos) {
+        out.push_back(l.german ? ',' : '.');
+        out.append(digits + point + 1, n - point - 1);
     }
-    out += grouped;
     out.push_back(' ');
     out += cur.code();
 }

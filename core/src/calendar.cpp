@@ -150,7 +150,26 @@ std::int64_t days_between(civil_date from, civil_date to) noexcept {
     return (sys_days{to} - sys_days{from}).count();
 }
 
-civil_date add_days(civil_date d, std::int64_t n) { return checked(civil_date{sys_days{d} + days{n}}); }
+civil_date add_days(civil_date d, std::int64_t n) {
+    // Fast paths for the neighbours, which period walks ask for most (no round trip through sys_days).
+    const unsigned day_of_month = static_cast<unsigned>(d.day());
+    if (n == 1) {
+        if (day_of_month < 28 || day_of_month < days_in_month(d.year(), d.month())) {
+            return civil_date{d.year(), d.month(), day{day_of_month + 1}};
+        }
+        const year_month next = year_month{d.year(), d.month()} + months{1};
+        return checked(civil_date{next.year(), next.month(), day{1}});
+    }
+    if (n == -1) {
+        if (day_of_month > 1) {
+            return civil_date{d.year(), d.month(), day{day_of_month - 1}};
+        }
+        const year_month previous = year_month{d.year(), d.month()} - months{1};
+        return checked(civil_date{
+            previous.year(), previous.month(), day{days_in_month(previous.year(), previous.month())}});
+    }
+    return checked(civil_date{sys_days{d} + days{n}});
+}
 
 civil_date add_weeks(civil_date d, std::int64_t n) { return add_days(d, n * 7); }
 

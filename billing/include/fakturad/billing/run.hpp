@@ -106,7 +106,6 @@ public:
     [[nodiscard]] const run_summary& summary() const noexcept { return summary_; }
 
 private:
-    struct plan_lines;
     void flush();
 
     run_options options_;
@@ -114,8 +113,6 @@ private:
     run_summary summary_;
     invoice draft_;
     bool draft_open_ = false;
-    std::vector<invoice_line> scratch_lines_;
-    std::vector<billed_charge_ref> scratch_billed_;
 };
 
 // The lines and billed charges one plan contributes for a cutoff (what add() puts on the draft).
