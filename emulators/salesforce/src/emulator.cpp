@@ -3,6 +3,9 @@
 #include "schema.hpp"
 #include "soql.hpp"
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -15,6 +18,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <random>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -298,6 +302,14 @@ struct connected_app {
     std::string run_as;
 };
 
+// Failures the emulator injects into REST calls (not the token endpoint), for retry and fault tests.
+struct fault_config {
+    double share = 0.0;  // fraction of REST calls that fail, drawn from a seeded generator
+    std::vector<std::string> kinds{"500", "503", "REQUEST_LIMIT_EXCEEDED", "UNABLE_TO_LOCK_ROW", "drop"};
+    std::int64_t latency_ms = 0;  // added before every answer
+    std::uint64_t seed = 1;
+};
+
 struct token_info {
     std::string username;
     time_point expires;
@@ -325,6 +337,9 @@ struct emulator::state {
     std::map<std::string, std::map<std::string, json::object>> records;  // object -> id -> record
     std::map<std::string, cursor> cursors;
     std::string version = "59.0";  // of the request being handled
+    fault_config faults;
+    std::mt19937_64 rng{1};
+    std::size_t faults_injected = 0;
 
     time_point now() const {
         if (pinned_time) {
@@ -395,6 +410,12 @@ struct emulator::state {
         if (root["daily_api_requests"]) {
             api_max = root["daily_api_requests"].as<std::size_t>();
         }
+        if (root["faults"]) {
+            std::string error;
+            if (!set_faults(yaml_to_plain_json(root["faults"]), error)) {
+                throw std::runtime_error("org file " + file.string() + ": faults: " + error);
+            }
+        }
         if (root["session_seconds"]) {
             session_lifetime = std::chrono::seconds(root["session_seconds"].as<long>());
         }
@@ -463,6 +484,160 @@ struct emulator::state {
                 }
             }
         }
+    }
+
+    static json::value yaml_to_plain_json(const YAML::Node& n) {
+        if (n.IsMap()) {
+            json::object o;
+            for (const auto& kv : n) {
+                o[kv.first.as<std::string>()] = yaml_to_plain_json(kv.second);
+            }
+            return o;
+        }
+        if (n.IsSequence()) {
+            json::array a;
+            for (const auto& e : n) {
+                a.push_back(yaml_to_plain_json(e));
+            }
+            return a;
+        }
+        return yaml_to_json(n, {});
+    }
+
+    bool set_faults(const json::value& v, std::string& error) {
+        if (!v.is_object()) {
+            error = "expected an object";
+            return false;
+        }
+        fault_config next;
+        for (const auto& [key, value] : v.as_object()) {
+            if (key == "share" && value.is_number()) {
+                next.share = value.to_number<double>();
+            } else if (key == "latency_ms" && value.is_number()) {
+                next.latency_ms = value.to_number<std::int64_t>();
+            } else if (key == "seed" && value.is_number()) {
+                next.seed = value.to_number<std::uint64_t>();
+            } else if (key == "kinds" && value.is_array()) {
+                next.kinds.clear();
+                for (const auto& k : value.as_array()) {
+                    static const std::set<std::string> known = {
+                        "500", "503", "REQUEST_LIMIT_EXCEEDED", "UNABLE_TO_LOCK_ROW", "drop"};
+                    if (!k.is_string() || known.count(std::string(k.as_string())) == 0) {
+                        error = "unknown fault kind " + json::serialize(k) +
+                                " (known: 500, 503, REQUEST_LIMIT_EXCEEDED, UNABLE_TO_LOCK_ROW, drop)";
+                        return false;
+                    }
+                    next.kinds.emplace_back(k.as_string());
+                }
+            } else {
+                error = "unknown or mistyped key " + std::string(key);
+                return false;
+            }
+        }
+        if (next.share < 0.0 || next.share > 1.0 || next.kinds.empty() || next.latency_ms < 0) {
+            error = "share must be within 0..1, kinds non-empty, latency_ms >= 0";
+            return false;
+        }
+        faults = std::move(next);
+        rng.seed(faults.seed);
+        return true;
+    }
+
+    // Draws whether this call fails and how; nullopt when it goes through.
+    std::optional<net::http_response> inject_fault(const net::http_request& req) {
+        if (faults.share <= 0.0) {
+            return std::nullopt;
+        }
+        std::uniform_real_distribution<double> draw(0.0, 1.0);
+        if (draw(rng) >= faults.share) {
+            return std::nullopt;
+        }
+        ++faults_injected;
+        std::string kind = faults.kinds[static_cast<std::size_t>(rng() % faults.kinds.size())];
+        if (kind == "UNABLE_TO_LOCK_ROW" && req.method == "GET") {
+            kind = "503";  // reads take no row locks
+        }
+        if (kind == "drop") {
+            net::http_response res;
+            res.drop_without_response = true;
+            return res;
+        }
+        if (kind == "500") {
+            return error_response(
+                {500,
+                 "UNKNOWN_EXCEPTION",
+                 "An unexpected error occurred. Please include this ErrorId if you contact support: "
+                 "1234567890-12345 (-1234567890)",
+                 {}}
+            );
+        }
+        if (kind == "503") {
+            return error_response({503, "SERVER_UNAVAILABLE", "Server temporarily unavailable", {}});
+        }
+        if (kind == "REQUEST_LIMIT_EXCEEDED") {
+            return error_response(
+                {403, "REQUEST_LIMIT_EXCEEDED", "ConcurrentPerOrgLongTxn Limit exceeded.", {}}
+            );
+        }
+        return error_response(
+            {400, "UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access to this record or 1 records", {}}
+        );
+    }
+
+    // Loopback test controls under /__emulator/ (no authentication: the emulator is a test tool).
+    net::http_response admin(const net::http_request& req, const std::vector<std::string>& parts) {
+        const std::string what = parts.size() > 1 ? parts[1] : "";
+        if (what == "faults" && req.method == "POST") {
+            json::value body;
+            try {
+                body = json::parse(req.body);
+            } catch (const std::exception&) {
+                return json_response(400, json::object{{"error", "body is not JSON"}});
+            }
+            std::string error;
+            if (!set_faults(body, error)) {
+                return json_response(400, json::object{{"error", error}});
+            }
+            return json_response(200, json::object{{"ok", true}});
+        }
+        if (what == "expire-tokens" && req.method == "POST") {
+            tokens.clear();
+            return json_response(200, json::object{{"ok", true}});
+        }
+        if (what == "clock" && req.method == "POST") {
+            json::value body;
+            try {
+                body = json::parse(req.body);
+            } catch (const std::exception&) {
+                return json_response(400, json::object{{"error", "body is not JSON"}});
+            }
+            if (body.is_object() && body.as_object().contains("advance_ms") &&
+                body.at("advance_ms").is_number()) {
+                pinned_time =
+                    now() + std::chrono::milliseconds(body.at("advance_ms").to_number<std::int64_t>());
+            } else if (body.is_object() && body.as_object().contains("set") && body.at("set").is_string()) {
+                auto ms = soql::parse_datetime(std::string(body.at("set").as_string()));
+                if (!ms) {
+                    return json_response(400, json::object{{"error", "set wants an ISO-8601 datetime"}});
+                }
+                pinned_time = time_point(std::chrono::milliseconds(*ms));
+            } else {
+                return json_response(
+                    400, json::object{{"error", "expected {\"advance_ms\":N} or {\"set\":\"...\"}"}}
+                );
+            }
+            return json_response(200, json::object{{"now", format_datetime(now())}});
+        }
+        if (what == "stats" && req.method == "GET") {
+            return json_response(
+                200,
+                json::object{
+                    {"api_calls", api_used},
+                    {"faults_injected", faults_injected},
+                    {"now", format_datetime(now())}}
+            );
+        }
+        return error_response(not_found());
     }
 
     static json::value yaml_to_json(const YAML::Node& n, const std::map<std::string, std::string>& keys) {
@@ -942,7 +1117,11 @@ struct emulator::state {
         cv["FileType"] = upper.empty() ? "UNKNOWN" : upper;
         if (cv["VersionData"].is_string()) {
             const std::string b64(cv["VersionData"].as_string());
-            cv["ContentSize"] = static_cast<std::int64_t>(b64.size() / 4 * 3);
+            std::size_t padding = 0;
+            while (padding < 2 && padding < b64.size() && b64[b64.size() - 1 - padding] == '=') {
+                ++padding;
+            }
+            cv["ContentSize"] = static_cast<std::int64_t>(b64.size() / 4 * 3 - padding);
         }
         auto& doc = records["ContentDocument"][doc_id];
         doc["LatestPublishedVersionId"] = cv["Id"];
@@ -2189,6 +2368,9 @@ struct emulator::state {
             query = parse_form(std::string_view(req.target).substr(qmark + 1));
         }
         auto parts = split_path(path);
+        if (!parts.empty() && parts[0] == "__emulator") {
+            return admin(req, parts);
+        }
         if (parts.size() >= 3 && parts[0] == "services" && parts[1] == "oauth2" && parts[2] == "token") {
             return token_endpoint(req);
         }
@@ -2235,7 +2417,16 @@ struct emulator::state {
             res.set("WWW-Authenticate", "Token");
             return res;
         }
+        if (api_used >= api_max) {
+            return error_response({403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.", {}});
+        }
         ++api_used;
+        if (auto fault = inject_fault(req)) {
+            fault->set(
+                "Sforce-Limit-Info", "api-usage=" + std::to_string(api_used) + "/" + std::to_string(api_max)
+            );
+            return *fault;
+        }
         net::http_response res = route(req, std::vector<std::string>(parts.begin() + 3, parts.end()), query);
         res.set("Sforce-Limit-Info", "api-usage=" + std::to_string(api_used) + "/" + std::to_string(api_max));
         return res;
@@ -2250,6 +2441,87 @@ struct emulator::state {
             );
             return std::nullopt;
         }
+    }
+
+    // A multipart insert (ContentVersion and other blob objects): the JSON part gives the fields, the binary
+    // part becomes the blob field (stored base64, as a JSON insert would carry it).  Salesforce keys off the
+    // content types, not the part names or their order.
+    std::optional<json::value> parse_multipart(
+        const net::http_request& req, const std::string& content_type, net::http_response& failure
+    ) const {
+        auto bad = [&](const std::string& message) {
+            failure = error_response({400, "INVALID_MULTIPART_REQUEST", message, {}});
+            return std::nullopt;
+        };
+        auto pos = content_type.find("boundary=");
+        if (pos == std::string::npos) {
+            return bad("Multipart message must have a boundary");
+        }
+        std::string boundary = content_type.substr(pos + 9);
+        boundary = boundary.substr(0, boundary.find(';'));
+        if (boundary.size() >= 2 && boundary.front() == '"' && boundary.back() == '"') {
+            boundary = boundary.substr(1, boundary.size() - 2);
+        }
+        const std::string delimiter = "--" + boundary;
+        const std::string& body = req.body;
+        std::optional<json::value> fields;
+        std::optional<std::string> blob;
+        std::string blob_field = "VersionData";
+        std::size_t at = body.find(delimiter);
+        while (at != std::string::npos) {
+            at += delimiter.size();
+            if (body.compare(at, 2, "--") == 0) {
+                break;
+            }
+            const auto header_end = body.find("\r\n\r\n", at);
+            const auto next = body.find("\r\n" + delimiter, at);
+            if (header_end == std::string::npos || next == std::string::npos || header_end > next) {
+                return bad("Malformed multipart message");
+            }
+            std::string headers = body.substr(at, header_end - at);
+            std::transform(headers.begin(), headers.end(), headers.begin(), [](unsigned char c) {
+                return static_cast<char>(std::tolower(c));
+            });
+            std::string content = body.substr(header_end + 4, next - header_end - 4);
+            if (headers.find("content-type: application/json") != std::string::npos) {
+                try {
+                    fields = json::parse(content);
+                } catch (const std::exception&) {
+                    failure =
+                        error_response({400, "JSON_PARSER_ERROR", "Unexpected character in the JSON part", {}}
+                        );
+                    return std::nullopt;
+                }
+            } else {
+                auto name = headers.find("name=\"");
+                if (name != std::string::npos) {
+                    // Keep the field's spelling from the original headers (they were lower-cased above).
+                    const std::string original = body.substr(at, header_end - at);
+                    const auto n = name + 6;
+                    const auto e = original.find('"', n);
+                    if (e != std::string::npos && !iequals(original.substr(n, e - n), "VersionData")) {
+                        blob_field = original.substr(n, e - n);
+                    }
+                }
+                blob = std::move(content);
+            }
+            at = next + 2;
+        }
+        if (!fields || !fields->is_object()) {
+            return bad("Multipart message must include a non-binary part");
+        }
+        if (!blob) {
+            return bad("Multipart message must include a binary part");
+        }
+        std::string b64(4 * ((blob->size() + 2) / 3) + 1, '\0');
+        const int n = EVP_EncodeBlock(
+            reinterpret_cast<unsigned char*>(b64.data()),
+            reinterpret_cast<const unsigned char*>(blob->data()),
+            static_cast<int>(blob->size())
+        );
+        b64.resize(static_cast<std::size_t>(n));
+        fields->as_object()[blob_field] = b64;
+        return fields;
     }
 
     std::size_t batch_size(const net::http_request& req) const {
@@ -2355,7 +2627,10 @@ struct emulator::state {
             }
             if (m == "POST") {
                 net::http_response failure;
-                auto body = parse_body(req, failure);
+                auto content_type = std::string(req.header("Content-Type").value_or(""));
+                auto body = content_type.rfind("multipart/form-data", 0) == 0
+                                ? parse_multipart(req, content_type, failure)
+                                : parse_body(req, failure);
                 if (!body) {
                     return failure;
                 }
@@ -2884,10 +3159,22 @@ net::http_response emulator::handle(const net::http_request& request) {
     }
 }
 
+namespace {
+
+boost::asio::awaitable<net::http_response> serve(emulator* org, net::http_request request) {
+    const auto delay = org->injected_latency();
+    if (delay.count() > 0) {
+        boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, delay);
+        co_await timer.async_wait(boost::asio::use_awaitable);
+    }
+    co_return org->handle(request);
+}
+
+}  // namespace
+
 net::http_handler emulator::handler() {
-    return [this](net::http_request request) -> boost::asio::awaitable<net::http_response> {
-        co_return handle(request);
-    };
+    // Not a coroutine itself: the coroutine frame must not point into this closure (STYLE A10).
+    return [this](net::http_request request) { return serve(this, std::move(request)); };
 }
 
 void emulator::set_instance_url(std::string url) { state_->options.instance_url = std::move(url); }
@@ -2899,5 +3186,9 @@ void emulator::set_time_for_test(time_point t) { state_->pinned_time = t; }
 void emulator::advance_time_for_test(std::chrono::milliseconds d) { state_->pinned_time = state_->now() + d; }
 
 std::size_t emulator::api_calls() const { return state_->api_used; }
+
+std::chrono::milliseconds emulator::injected_latency() const {
+    return std::chrono::milliseconds(state_->faults.latency_ms);
+}
 
 }  // namespace fakturad::sf_emulator

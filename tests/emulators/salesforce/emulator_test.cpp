@@ -467,5 +467,131 @@ TEST_F(Rest, ContentVersionJsonCreatesDocumentAndLink) {
     EXPECT_EQ(links.at("records").at(0).at("ContentDocumentId"), doc.at("ContentDocumentId"));
 }
 
+TEST_F(Rest, ContentVersionMultipartStoresTheBinaryPart) {
+    auto acme = std::string(body_of(query("SELECT Id FROM Account WHERE Name = 'Acme GmbH'"))
+                                .at("records")
+                                .at(0)
+                                .at("Id")
+                                .as_string());
+    static const char raw_pdf[] =
+        "%PDF-1.4\n\0\x01"
+        "binary\r\n--not-the-boundary\n";
+    const std::string pdf(raw_pdf, sizeof raw_pdf - 1);
+    auto req = make_request("POST", "/services/data/v59.0/sobjects/ContentVersion");
+    req.headers[1].value = "multipart/form-data; boundary=b0undary";
+    // jsforce sends the binary part first; the JSON part is recognised by its content type.
+    req.body =
+        "--b0undary\r\nContent-Disposition: form-data; name=\"VersionData\"; filename=\"INV-2.pdf\"\r\n"
+        "Content-Type: application/pdf\r\n\r\n" +
+        pdf +
+        "\r\n--b0undary\r\nContent-Disposition: form-data; name=\"entity_content\"\r\n"
+        "Content-Type: application/json\r\n\r\n"
+        R"({"Title":"INV-2","PathOnClient":"INV-2.pdf","FirstPublishLocationId":")" +
+        acme + "\"}\r\n--b0undary--\r\n";
+    auto res = org_->handle(req);
+    ASSERT_EQ(res.status, 201U) << res.body;
+    const std::string cv(body_of(res).at("id").as_string());
+    auto row =
+        body_of(query("SELECT ContentSize, ContentDocumentId FROM ContentVersion WHERE Id = '" + cv + "'"))
+            .at("records")
+            .at(0);
+    EXPECT_EQ(row.at("ContentSize"), static_cast<std::int64_t>(pdf.size()));
+    auto links = body_of(query("SELECT Id FROM ContentDocumentLink WHERE LinkedEntityId = '" + acme + "'"));
+    EXPECT_EQ(links.at("totalSize"), 1);
+
+    auto binary_only = make_request("POST", "/services/data/v59.0/sobjects/ContentVersion");
+    binary_only.headers[1].value = "multipart/form-data; boundary=b0undary";
+    binary_only.body =
+        "--b0undary\r\nContent-Disposition: form-data; name=\"VersionData\"\r\n"
+        "Content-Type: application/pdf\r\n\r\nxyz\r\n--b0undary--\r\n";
+    auto refused = org_->handle(binary_only);
+    EXPECT_EQ(refused.status, 400U);
+    EXPECT_EQ(
+        refused.body,
+        R"([{"message":"Multipart message must include a non-binary part","errorCode":"INVALID_MULTIPART_REQUEST"}])"
+    );
+}
+
+net::http_request admin_request(std::string method, std::string target, std::string body = "") {
+    net::http_request r;
+    r.method = std::move(method);
+    r.target = std::move(target);
+    r.body = std::move(body);
+    return r;
+}
+
+TEST_F(Rest, InjectedFaultsFollowTheConfiguredShareAndKinds) {
+    auto set =
+        org_->handle(admin_request("POST", "/__emulator/faults", R"({"share":1.0,"kinds":["503"],"seed":7})")
+        );
+    ASSERT_EQ(set.status, 200U) << set.body;
+    auto failed = call("GET", "/limits");
+    EXPECT_EQ(failed.status, 503U);
+    EXPECT_EQ(body_of(failed).at(0).at("errorCode"), "SERVER_UNAVAILABLE");
+    EXPECT_FALSE(header_of(failed, "Sforce-Limit-Info").empty());
+
+    org_->handle(
+        admin_request("POST", "/__emulator/faults", R"({"share":1.0,"kinds":["UNABLE_TO_LOCK_ROW"]})")
+    );
+    auto locked = call("PATCH", "/sobjects/Account/Fakturad_Customer_Key__c/ACME-1", R"({"Phone":"1"})");
+    EXPECT_EQ(locked.status, 400U);
+    EXPECT_EQ(body_of(locked).at(0).at("errorCode"), "UNABLE_TO_LOCK_ROW");
+    org_->handle(
+        admin_request("POST", "/__emulator/faults", R"({"share":1.0,"kinds":["REQUEST_LIMIT_EXCEEDED"]})")
+    );
+    EXPECT_EQ(body_of(call("GET", "/limits")).at(0).at("errorCode"), "REQUEST_LIMIT_EXCEEDED");
+    org_->handle(admin_request("POST", "/__emulator/faults", R"({"share":1.0,"kinds":["drop"]})"));
+    EXPECT_TRUE(call("GET", "/limits").drop_without_response);
+
+    // A share of 20 % fails about a fifth of 2,000 calls, the same ones for the same seed.
+    org_->handle(admin_request("POST", "/__emulator/faults", R"({"share":0.2,"kinds":["500"],"seed":3})"));
+    int failures = 0;
+    for (int i = 0; i < 2000; ++i) {
+        failures += call("GET", "/limits").status == 500 ? 1 : 0;
+    }
+    EXPECT_GT(failures, 300);
+    EXPECT_LT(failures, 500);
+    auto stats = body_of(org_->handle(admin_request("GET", "/__emulator/stats")));
+    EXPECT_GE(stats.at("faults_injected").to_number<int>(), failures);
+
+    org_->handle(admin_request("POST", "/__emulator/faults", R"({"share":0})"));
+    EXPECT_EQ(call("GET", "/limits").status, 200U);
+    auto bad =
+        org_->handle(admin_request("POST", "/__emulator/faults", R"({"share":0.1,"kinds":["meteor"]})"));
+    EXPECT_EQ(bad.status, 400U);
+}
+
+TEST_F(Rest, AdminClockMovesTheStamps) {
+    auto moved =
+        org_->handle(admin_request("POST", "/__emulator/clock", R"({"set":"2026-05-01T08:00:00Z"})"));
+    ASSERT_EQ(moved.status, 200U) << moved.body;
+    EXPECT_EQ(body_of(moved).at("now"), "2026-05-01T08:00:00.000+0000");
+    auto created = body_of(call("POST", "/sobjects/Account", R"({"Name":"Clocked"})"));
+    auto rec = body_of(call("GET", "/sobjects/Account/" + std::string(created.at("id").as_string())));
+    EXPECT_EQ(rec.at("SystemModstamp"), "2026-05-01T08:00:00.000+0000");
+    org_->handle(admin_request("POST", "/__emulator/clock", R"({"advance_ms":1500})"));
+    EXPECT_EQ(
+        body_of(org_->handle(admin_request("GET", "/__emulator/stats"))).at("now"),
+        "2026-05-01T08:00:01.500+0000"
+    );
+}
+
+TEST(DailyLimit, ExhaustedAllocationIs403RequestLimitExceeded) {
+    auto dir = temp_dir("daily-limit");
+    emulator_options options;
+    options.org_file = write_org(dir, "  Account:\n    - {Name: A}\n", "", 3);
+    options.static_token = "test-token";
+    emulator org(options);
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_EQ(org.handle(make_request("GET", "/services/data/v59.0/limits")).status, 200U);
+    }
+    auto refused = org.handle(make_request("GET", "/services/data/v59.0/limits"));
+    EXPECT_EQ(refused.status, 403U);
+    EXPECT_EQ(
+        refused.body, R"([{"message":"TotalRequests Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}])"
+    );
+    std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace fakturad::sf_emulator::test

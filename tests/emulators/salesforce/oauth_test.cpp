@@ -153,6 +153,16 @@ TEST_F(OAuth, ClientCredentialsIssueAWorkingToken) {
     EXPECT_EQ(body.at("issued_at"), "1773144000000");
     EXPECT_TRUE(token_works(body));
 
+    // The admin endpoint expires minted tokens at once (the static token is not affected).
+    net::http_request expire;
+    expire.method = "POST";
+    expire.target = "/__emulator/expire-tokens";
+    EXPECT_EQ(org_->handle(expire).status, 200U);
+    EXPECT_FALSE(token_works(body));
+    body = body_of(token("grant_type=client_credentials&client_id=test-key&client_secret=test-secret"))
+               .as_object();
+    EXPECT_TRUE(token_works(body));
+
     // Tokens expire after the org's session lifetime (600 s here) on the emulator clock.
     org_->advance_time_for_test(std::chrono::seconds(601));
     EXPECT_FALSE(token_works(body));

@@ -36,7 +36,10 @@ inline std::filesystem::path temp_dir(const std::string& name) {
 // Writes an org file with the project's metadata, one connected app and `records_yaml` (indented under
 // `records:`), and returns its path.
 inline std::filesystem::path write_org(
-    const std::filesystem::path& dir, const std::string& records_yaml, const std::string& extra = ""
+    const std::filesystem::path& dir,
+    const std::string& records_yaml,
+    const std::string& extra = "",
+    int daily_api_requests = 15000
 ) {
     auto file = dir / "org.yaml";
     std::ofstream out(file);
@@ -44,7 +47,7 @@ inline std::filesystem::path write_org(
         << "user_id: 0055g0000000TST\n"
         << "username: integration@test.example\n"
         << "metadata: " << (source_dir() / "salesforce/force-app/main/default").string() << "\n"
-        << "daily_api_requests: 15000\n"
+        << "daily_api_requests: " << daily_api_requests << "\n"
         << "session_seconds: 600\n"
         << "connected_apps:\n"
         << "  - consumer_key: test-key\n"

@@ -4,6 +4,15 @@
 // connectors/salesforce: the two meet only on the wire.
 //
 // Threading: not thread-safe.  Call everything from the one thread that runs the server's io_context.
+//
+// Test controls (no authentication; the emulator listens on loopback only):
+//   POST /__emulator/faults {"share":0.05,"kinds":["500","503","REQUEST_LIMIT_EXCEEDED","UNABLE_TO_LOCK_ROW",
+//        "drop"],"latency_ms":0,"seed":1}  (also the org file key `faults:`); share 0 turns faults off
+//   POST /__emulator/expire-tokens  (every minted access token now answers 401 INVALID_SESSION_ID)
+//   POST /__emulator/clock {"advance_ms":N} or {"set":"2026-03-10T12:00:00Z"}  (pins the clock)
+//   GET  /__emulator/stats  -> {"api_calls","faults_injected","now"}
+// The daily API limit (org file `daily_api_requests`) is enforced: once used up, REST calls get 403
+// REQUEST_LIMIT_EXCEEDED.
 
 #include "fakturad/net/http_server.hpp"
 
@@ -56,6 +65,9 @@ public:
 
     // REST calls counted against the daily limit so far (what Sforce-Limit-Info reports as used).
     [[nodiscard]] std::size_t api_calls() const;
+
+    // Delay the handler() adds before each answer (fault injection `latency_ms`).
+    [[nodiscard]] std::chrono::milliseconds injected_latency() const;
 
     struct state;
 
