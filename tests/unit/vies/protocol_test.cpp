@@ -2,7 +2,9 @@
 
 #include "shared_files.hpp"
 
+#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <pugixml.hpp>
 
 #include <string>
 
@@ -205,6 +207,64 @@ TEST(SoapBuild, ApproxCarriesRequesterAndEscapesText) {
     );
     // The WSDL sequence: trader fields before requester fields.
     EXPECT_LT(call.body.find("traderCity"), call.body.find("requesterCountryCode"));
+}
+
+// The elements under the SOAP Body as "{namespace}local=text" lines, prefixes resolved: two requests
+// that differ only in prefixes, whitespace or the XML declaration compare equal.
+std::string canonical_body(const std::string& xml) {
+    pugi::xml_document doc;
+    if (!doc.load_string(xml.c_str())) {
+        return "not XML";
+    }
+    auto ns_of = [](pugi::xml_node n) {
+        const std::string q = n.name();
+        const auto colon = q.find(':');
+        const std::string attr = colon == std::string::npos ? "xmlns" : "xmlns:" + q.substr(0, colon);
+        for (auto p = n; p; p = p.parent()) {
+            if (auto a = p.attribute(attr.c_str())) {
+                return std::string(a.value());
+            }
+        }
+        return std::string();
+    };
+    auto local = [](pugi::xml_node n) {
+        const std::string q = n.name();
+        const auto colon = q.find(':');
+        return colon == std::string::npos ? q : q.substr(colon + 1);
+    };
+    std::string out;
+    for (auto body : doc.document_element().children()) {
+        if (local(body) != "Body" || ns_of(body) != soap_envelope_ns) {
+            continue;
+        }
+        for (auto op : body.children()) {
+            out += "{" + ns_of(op) + "}" + local(op) + "\n";
+            for (auto field : op.children()) {
+                out += "  {" + ns_of(field) + "}" + local(field) + "=" + field.text().get() + "\n";
+            }
+        }
+    }
+    return out;
+}
+
+TEST(SoapBuild, EquivalentToTheSampleRequests) {
+    FAKTURAD_SAMPLE_OR_SKIP(plain, "checkVat-request.xml");
+    check_request req{{"DE", "136695976"}, std::nullopt, "", "", "", "", ""};
+    EXPECT_EQ(canonical_body(build_soap_check(req).body), canonical_body(*plain));
+    EXPECT_NE(canonical_body(*plain).find("checkVat\n"), std::string::npos);
+
+    const auto approx = sample("checkVatApprox-request.xml");
+    ASSERT_TRUE(approx);
+    check_request a{
+        {"FR", "40303265045"}, vat_id{"DE", "136695976"}, "SOCIETE EXEMPLE", "", "", "75001", "PARIS"};
+    EXPECT_EQ(canonical_body(build_soap_check(a).body), canonical_body(*approx));
+}
+
+TEST(RestBuild, EquivalentToTheSampleRequest) {
+    FAKTURAD_SAMPLE_OR_SKIP(body, "rest/check-vat-number.request.json");
+    check_request a{
+        {"FR", "40303265045"}, vat_id{"DE", "136695976"}, "SOCIETE EXEMPLE", "", "", "75001", "PARIS"};
+    EXPECT_EQ(boost::json::parse(build_rest_check(a).body), boost::json::parse(*body));
 }
 
 TEST(RestParse, ValidAndInvalidBodies) {
