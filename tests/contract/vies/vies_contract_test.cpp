@@ -1,11 +1,14 @@
 // The VIES connector against the VIES emulator, over real HTTP on loopback.
 
+#include "../../unit/net/self_signed.hpp"
 #include "emulator_fixture.hpp"
 #include "fakturad/core/vat_id.hpp"
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -161,6 +164,31 @@ TEST(ViesContract, UnreachableServiceIsUnconfirmedNeverInvalid) {
     const auto t = f.run(gone.check(request("DE", "136695976")));
     EXPECT_EQ(t.result, verdict::unconfirmed);
     EXPECT_NE(t.detail.find("not reached"), std::string::npos) << t.detail;
+}
+
+TEST(ViesContract, OverTlsWithAPrivateCa) {
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("fakturad-vies-tls-" + std::to_string(std::random_device{}()));
+    std::filesystem::create_directories(dir);
+    const auto pem = fakturad::test::write_self_signed(dir);
+    net::http_server_options so;
+    so.tls = net::http_tls_files{pem.certificate, pem.key};
+    emulator_fixture f(with_records(), so);
+    ASSERT_TRUE(f.server.tls());
+    for (const auto which : {api::soap, api::rest}) {
+        net::http_client_options trusted;
+        trusted.ca_file = pem.certificate;
+        net::http_client http(f.ioc.get_executor(), trusted);
+        client c(http, f.options(which));
+        EXPECT_EQ(f.run(c.check(request("DE", "136695976"))).result, verdict::valid);
+        // Without our CA the peer is not trusted: unconfirmed, never invalid.
+        net::http_client strict(f.ioc.get_executor(), {});
+        client untrusting(strict, f.options(which));
+        const auto r = f.run(untrusting.check(request("DE", "136695976")));
+        EXPECT_EQ(r.result, verdict::unconfirmed);
+        EXPECT_NE(r.detail.find("TLS"), std::string::npos) << r.detail;
+    }
+    std::filesystem::remove_all(dir);
 }
 
 std::vector<check_request> thousand_numbers() {
