@@ -399,7 +399,13 @@ constexpr std::array<std::string_view, 2> terms_keys{"net_days", "note"};
 constexpr std::array<std::string_view, 4> renewal_keys{"auto", "term", "notice", "notice_received"};
 constexpr std::array<std::string_view, 2> alignment_names{"anniversary", "calendar"};
 constexpr std::array<std::string_view, 2> rounding_names{"per_category", "per_line"};
-constexpr std::array<std::string_view, 2> root_keys{"legal_entities", "plans"};
+constexpr std::array<std::string_view, 3> root_keys{"legal_entities", "plans", "drafts"};
+constexpr std::array<std::string_view, 6> draft_keys{"plan", "type", "items", "period", "lines", "notes"};
+constexpr std::array<std::string_view, 6> line_keys{
+    "description", "quantity", "unit_price", "unit", "vat", "period"};
+constexpr std::array<std::string_view, 2> range_keys{"from", "to"};
+constexpr std::array<std::string_view, 6> draft_type_names{
+    "invoice", "pro_forma", "advance", "progress", "partial", "final"};
 
 class plan_reader {
 public:
@@ -798,6 +804,100 @@ public:
         out.plans.push_back(std::move(plan));
     }
 
+    std::optional<date_range> read_range(
+        const YAML::Node& parent, std::string_view key, const std::string& path
+    ) {
+        const YAML::Node n = parent[std::string(key)];
+        const std::string p = reader::join(path, key);
+        if (!n.IsDefined() || n.IsNull() || !r_.mapping(n, p, range_keys)) {
+            return std::nullopt;
+        }
+        auto from = r_.date(n, "from", p, true);
+        auto to = r_.date(n, "to", p, true);
+        if (!from || !to) {
+            return std::nullopt;
+        }
+        if (*to < *from) {
+            r_.error(n.Mark(), p, "'to' lies before 'from'");
+            return std::nullopt;
+        }
+        return date_range{*from, *to};
+    }
+
+    void read_draft(const YAML::Node& n, const std::string& path, plan_file& out) {
+        if (!r_.mapping(n, path, draft_keys)) {
+            return;
+        }
+        manual_draft_spec spec;
+        spec.plan_id = r_.text(n, "plan", path, true).value_or("");
+        const auto plan = std::find_if(out.plans.begin(), out.plans.end(), [&](const billing_plan& p) {
+            return p.id == spec.plan_id;
+        });
+        if (!spec.plan_id.empty() && plan == out.plans.end()) {
+            r_.error(
+                n["plan"].Mark(),
+                reader::join(path, "plan"),
+                "no plan '" + spec.plan_id.substr(0, 40) + "' in this file"
+            );
+            return;
+        }
+        // Cancellations and credit notes are made from the document they correct, never by hand.
+        const auto draft_type = [](std::string_view t) -> std::optional<document_type> {
+            auto type = parse_document_type(t);
+            return type && !is_credit_document(*type) ? type : std::nullopt;
+        };
+        spec.input.type = r_.choice<document_type>(n, "type", path, draft_type_names, draft_type)
+                              .value_or(document_type::invoice);
+        if (auto period = read_range(n, "period", path)) {
+            spec.input.from_plan = manual_plan_lines{r_.strings(n, "items", path), *period};
+        } else if (n["items"].IsDefined()) {
+            r_.error(n["items"].Mark(), reader::join(path, "items"), "items need a period to be billed for");
+        }
+        spec.input.notes = r_.strings(n, "notes", path);
+        const YAML::Node lines = n["lines"];
+        const std::string lp = reader::join(path, "lines");
+        if (lines.IsDefined() && !lines.IsNull() && r_.sequence(lines, lp)) {
+            for (std::size_t i = 0; i < lines.size(); ++i) {
+                const std::string p = reader::index(lp, i);
+                if (!r_.mapping(lines[i], p, line_keys)) {
+                    continue;
+                }
+                auto description = r_.text(lines[i], "description", p, true);
+                auto quantity = r_.number(lines[i], "quantity", p, false);
+                auto price = r_.number(lines[i], "unit_price", p, true);
+                const std::string unit = r_.text(lines[i], "unit", p, false).value_or("C62");
+                vat_treatment vat;
+                const YAML::Node v = lines[i]["vat"];
+                const std::string vp = reader::join(p, "vat");
+                if (!v.IsDefined()) {
+                    r_.error(lines[i].Mark(), vp, "missing required key");
+                    continue;
+                }
+                if (!r_.mapping(v, vp, vat_keys)) {
+                    continue;
+                }
+                vat.category = r_.text(v, "category", vp, true).value_or("S");
+                vat.rate = r_.number(v, "rate", vp, vat.category == "S").value_or(decimal{});
+                auto period = read_range(lines[i], "period", p);
+                if (!description || !price || plan == out.plans.end()) {
+                    continue;
+                }
+                auto line = make_manual_line(
+                    *description, quantity.value_or(decimal{1}), *price, vat, plan->cur, period, unit
+                );
+                if (!line) {
+                    r_.error(lines[i].Mark(), p, line.error().message);
+                    continue;
+                }
+                spec.input.lines.push_back(std::move(*line));
+            }
+        }
+        if (spec.input.lines.empty() && !spec.input.from_plan) {
+            r_.error(n.Mark(), path, "a manual draft needs lines or a period with plan items");
+        }
+        out.drafts.push_back(std::move(spec));
+    }
+
 private:
     reader& r_;
     const std::vector<party>& entities_;
@@ -859,6 +959,13 @@ plan_file_result parse_plan_file(std::string_view text, std::string_view file_na
                     );
                 }
             }
+        }
+    }
+    const YAML::Node drafts = root["drafts"];
+    if (drafts.IsDefined() && !drafts.IsNull() && r.sequence(drafts, "drafts")) {
+        plan_reader pr(r, out.legal_entities);
+        for (std::size_t i = 0; i < drafts.size(); ++i) {
+            pr.read_draft(drafts[i], reader::index("drafts", i), out);
         }
     }
     if (result.errors.empty()) {

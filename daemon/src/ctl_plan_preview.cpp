@@ -1,6 +1,7 @@
 #include "ctl_plan_preview.hpp"
 
 #include "fakturad/billing/invoice.hpp"
+#include "fakturad/billing/lifecycle.hpp"
 #include "fakturad/billing/plan_yaml.hpp"
 #include "fakturad/billing/run.hpp"
 #include "fakturad/core/calendar.hpp"
@@ -10,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <ostream>
 #include <sstream>
 #include <string>
@@ -65,8 +67,8 @@ std::string party_text(const billing::party& p) {
     return s;
 }
 
-void print_draft(std::ostream& out, const invoice& d, std::size_t index) {
-    out << "Draft " << index << ": " << to_string(d.type) << " (" << billing::untdid_1001_code(d.type)
+void print_draft(std::ostream& out, const invoice& d, std::string_view title, std::size_t index) {
+    out << title << " " << index << ": " << to_string(d.type) << " (" << billing::untdid_1001_code(d.type)
         << "), " << d.cur.code() << ", language " << d.language << ", payment " << d.terms.net_days
         << " days net";
     if (!d.terms.note.empty()) {
@@ -188,9 +190,14 @@ int run_plan_preview(
     out << "Plan preview for cutoff " << date << " (" << file.string() << "): " << result.drafts.size()
         << " draft" << (result.drafts.size() == 1 ? "" : "s") << " from " << result.summary.plans_billed
         << " of " << result.summary.plans_selected << " plan"
-        << (result.summary.plans_selected == 1 ? "" : "s") << "; nothing is stored\n\n";
+        << (result.summary.plans_selected == 1 ? "" : "s");
+    if (!parsed.file->drafts.empty()) {
+        out << ", " << parsed.file->drafts.size() << " manual draft"
+            << (parsed.file->drafts.size() == 1 ? "" : "s");
+    }
+    out << "; nothing is stored\n\n";
     for (std::size_t i = 0; i < result.drafts.size(); ++i) {
-        print_draft(out, result.drafts[i], i + 1);
+        print_draft(out, result.drafts[i], "Draft", i + 1);
     }
     if (result.summary.plans_capped > 0) {
         out << result.summary.plans_capped << " plan(s) had more due periods than one run bills ("
@@ -199,7 +206,28 @@ int run_plan_preview(
     for (const auto& [plan_id, error] : result.failures) {
         err << error.message << "\n";
     }
-    return result.failures.empty() ? preview_ok : preview_problems;
+    bool manual_failed = false;
+    for (std::size_t i = 0; i < parsed.file->drafts.size(); ++i) {
+        const auto& spec = parsed.file->drafts[i];
+        const auto& plans = parsed.file->plans;
+        const auto plan =
+            std::find_if(plans.begin(), plans.end(), [&](const auto& p) { return p.id == spec.plan_id; });
+        std::vector<billing::usage_record> usage;
+        std::copy_if(
+            parsed.file->usage.begin(),
+            parsed.file->usage.end(),
+            std::back_inserter(usage),
+            [&](const auto& u) { return u.plan_id == spec.plan_id; }
+        );
+        auto draft = billing::make_manual_draft(*plan, spec.input, usage);
+        if (!draft) {
+            err << "manual draft " << (i + 1) << ": " << draft.error().message << "\n";
+            manual_failed = true;
+            continue;
+        }
+        print_draft(out, *draft, "Manual draft", i + 1);
+    }
+    return result.failures.empty() && !manual_failed ? preview_ok : preview_problems;
 }
 
 }  // namespace fakturad::daemon

@@ -31,8 +31,10 @@ outcome preview(const std::filesystem::path& file, std::string_view date) {
 
 // The figures: March 1-15 at 5 licences (15/31 x 50.00 = 24.19), March 16-31 at 8 (16/31 x 80.00 = 41.29),
 // April in advance (80.00), March API calls in arrears (90,000 x 0.002 + 25,000 x 0.001 = 205.00).
+// Manual draft: licences May 1-14 at 8 (14/31 x 80.00 = 36.129.. -> 36.13) and 2.5 h x 120.00 = 300.00;
+// VAT 336.13 x 19 % = 63.8647 -> 63.86.
 constexpr const char* expected_saas =
-    R"(Plan preview for cutoff 2026-04-01 (FILE): 1 draft from 1 of 1 plan; nothing is stored
+    R"(Plan preview for cutoff 2026-04-01 (FILE): 1 draft from 1 of 1 plan, 1 manual draft; nothing is stored
 
 Draft 1: invoice (380), EUR, language de, payment 14 days net
   Seller:  DE01 Muster Software GmbH
@@ -57,6 +59,22 @@ Draft 1: invoice (380), EUR, language de, payment 14 days net
     P-1001 / licences from 2026-03-16 to 2026-03-31, line 2
     P-1001 / licences from 2026-04-01 to 2026-04-30, line 3
     P-1001 / api from 2026-03-01 to 2026-03-31, line 4
+
+Manual draft 1: partial (326), EUR, language de, payment 14 days net
+  Seller:  DE01 Muster Software GmbH
+  Bill to: 0015g00000AbCdFAAZ Kunde AG, Buchhaltung <rechnung@kunde.example, einkauf@kunde.example>
+  Buyer:   0015g00000AbCdEAAZ Kunde AG
+  Plans:   P-1001
+  Service period: 2026-05-01..2026-05-14
+
+  #  Description                                                Quantity  Unit price  VAT        Net
+  --------------------------------------------------------------------------------------------------
+  1  CRM-Lizenzen, 2026-05-01..2026-05-14, anteilig 14/31 Tage     8 C62       10.00  S 19 %   36.13
+  2  Beratung Datenmigration                                     2.5 HUR      120.00  S 19 %  300.00
+  --------------------------------------------------------------------------------------------------
+                                                                                   Net total  336.13
+                                                                        VAT S 19 % on 336.13   63.86
+                                                                                   Total EUR  399.99
 
 )";
 

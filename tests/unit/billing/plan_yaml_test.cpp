@@ -213,6 +213,28 @@ TEST(PlanYaml, ReportsEveryErrorWithPositionAndPath) {
          {"e.yaml:11:43: plans[0].items[0].pricing.price: give prices either per currency (currencies:) or "
           "directly, not both",
           "e.yaml:11:59: plans[0].items[0].pricing.currencies.XXY: unknown ISO 4217 currency code 'XXY'"}},
+        {"manual drafts",
+         "plans:\n"
+         "  - id: P\n"
+         "    account: {id: A, name: N}\n"
+         "    currency: EUR\n"
+         "    legal_entity: X\n"
+         "    start: 2026-01-01\n"
+         "    items: []\n"
+         "drafts:\n"
+         "  - {plan: Q}\n"
+         "  - {plan: P, type: cancellation}\n"
+         "  - plan: P\n"
+         "    items: [a]\n"
+         "    lines: [{description: x, unit_price: -1, vat: {category: S, rate: 19}}]\n",
+         {"e.yaml:9:12: drafts[0].plan: no plan 'Q' in this file",
+          "e.yaml:10:21: drafts[1].type: unknown value 'cancellation' (expected invoice, pro_forma, advance, "
+          "progress, partial, final)",
+          "e.yaml:10:5: drafts[1]: a manual draft needs lines or a period with plan items",
+          "e.yaml:12:12: drafts[2].items: items need a period to be billed for",
+          "e.yaml:13:13: drafts[2].lines[0]: line 'x': the unit price must not be negative (use a negative "
+          "quantity)",
+          "e.yaml:11:5: drafts[2]: a manual draft needs lines or a period with plan items"}},
     };
     for (const auto& c : cases) {
         auto r = parse_plan_file(c.yaml, "e.yaml");

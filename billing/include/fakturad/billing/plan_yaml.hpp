@@ -13,8 +13,12 @@
 // floating point: 10.10 stays 10.10. After parsing, every plan also passes check_plan (plan.hpp); its
 // problems are reported at the plan's position.
 //
+// Besides `plans:` a file may hold `drafts:`, manual drafts (any type but cancellation and credit note)
+// with explicit lines and/or lines computed from one of the file's plans for a service period.
+//
 // Nothing past this parser sees a YAML node (STYLE C1).
 
+#include "fakturad/billing/lifecycle.hpp"
 #include "fakturad/billing/plan.hpp"
 #include "fakturad/billing/plan_state.hpp"
 #include "fakturad/billing/usage.hpp"
@@ -26,11 +30,19 @@
 
 namespace fakturad::billing {
 
+// A manual draft from the file's `drafts:` section: made with make_manual_draft (lifecycle.hpp) from the
+// plan with id plan_id (header, and the plan lines when input.from_plan is set).
+struct manual_draft_spec {
+    std::string plan_id;
+    manual_draft_input input;
+};
+
 struct plan_file {
     std::vector<party> legal_entities;
     std::vector<billing_plan> plans;
-    std::vector<plan_state> states;   // one per plan that has a `state:` section
-    std::vector<usage_record> usage;  // all plans' usage, plan_id set
+    std::vector<plan_state> states;         // one per plan that has a `state:` section
+    std::vector<usage_record> usage;        // all plans' usage, plan_id set
+    std::vector<manual_draft_spec> drafts;  // the `drafts:` section
 };
 
 struct plan_file_error {
