@@ -310,6 +310,20 @@ struct fault_config {
     std::uint64_t seed = 1;
 };
 
+struct bulk_job {
+    std::string id;
+    std::string operation;
+    std::string object;
+    std::string version;
+    std::string state = "UploadComplete";
+    std::string created;
+    std::string column_delimiter = "COMMA";
+    std::string line_ending = "LF";
+    std::vector<std::string> columns;
+    std::vector<std::vector<std::optional<std::string>>> rows;
+    int polls = 0;
+};
+
 struct token_info {
     std::string username;
     time_point expires;
@@ -336,6 +350,7 @@ struct emulator::state {
     std::uint64_t autonumber = 100;
     std::map<std::string, std::map<std::string, json::object>> records;  // object -> id -> record
     std::map<std::string, cursor> cursors;
+    std::map<std::string, bulk_job> jobs;
     std::string version = "59.0";  // of the request being handled
     fault_config faults;
     std::mt19937_64 rng{1};
@@ -1928,7 +1943,8 @@ struct emulator::state {
         const soql::query& q,
         const object_def& def,
         const std::vector<const json::object*>& candidates,
-        std::size_t& total
+        std::size_t& total,
+        std::vector<const json::object*>* matched = nullptr
     ) const {
         std::vector<const json::object*> rows;
         for (const auto* rec : candidates) {
@@ -1979,6 +1995,10 @@ struct emulator::state {
             rows.resize(static_cast<std::size_t>(*q.limit));
         }
         total = rows.size();
+        if (matched != nullptr) {
+            *matched = rows;
+            return json::array();
+        }
         json::array out;
         if (q.count_only) {
             return out;
@@ -2053,6 +2073,308 @@ struct emulator::state {
             out.push_back(std::move(row));
         }
         return out;
+    }
+
+    // ---- Bulk API 2.0 query jobs -----------------------------------------------------------------
+    // A job evaluates its query when created (a snapshot) and reports JobComplete from the second poll on,
+    // so that clients exercise their polling loop.
+
+    json::object job_info(const bulk_job& job, bool detailed) const {
+        json::object o;
+        o["id"] = job.id;
+        o["operation"] = job.operation;
+        o["object"] = job.object;
+        o["createdById"] = user_id;
+        o["createdDate"] = job.created;
+        o["systemModstamp"] = job.created;
+        o["state"] = job.state;
+        o["concurrencyMode"] = "Parallel";
+        o["contentType"] = "CSV";
+        o["apiVersion"] = std::strtod(job.version.c_str(), nullptr);
+        o["jobType"] = "V2Query";
+        o["lineEnding"] = job.line_ending;
+        o["columnDelimiter"] = job.column_delimiter;
+        if (detailed) {
+            o["numberRecordsProcessed"] = job.state == "JobComplete" ? job.rows.size() : 0;
+            o["retries"] = 0;
+            o["totalProcessingTime"] = job.state == "JobComplete" ? 12 : 0;
+        }
+        return o;
+    }
+
+    static std::string csv_value(const json::value& v) {
+        if (v.is_string()) {
+            return std::string(v.as_string());
+        }
+        if (v.is_bool()) {
+            return v.as_bool() ? "true" : "false";
+        }
+        return to_json_text(v);
+    }
+
+    net::http_response create_bulk_query(const net::http_request& req) {
+        net::http_response failure;
+        auto body = parse_body(req, failure);
+        if (!body) {
+            return failure;
+        }
+        auto invalid = [&](const std::string& message) {
+            return error_response({400, "INVALIDJOB", message, {}});
+        };
+        if (!body->is_object() || !body->as_object().contains("query") || !body->at("query").is_string()) {
+            return invalid("InvalidJob : query is required");
+        }
+        const auto& o = body->as_object();
+        bulk_job job;
+        job.operation = o.contains("operation") && o.at("operation").is_string()
+                            ? std::string(o.at("operation").as_string())
+                            : "query";
+        if (job.operation != "query" && job.operation != "queryAll") {
+            return invalid("InvalidJob : operation must be query or queryAll");
+        }
+        static const std::map<std::string, std::string> delimiters = {
+            {"COMMA", ","},
+            {"BACKQUOTE", "`"},
+            {"CARET", "^"},
+            {"PIPE", "|"},
+            {"SEMICOLON", ";"},
+            {"TAB", "\t"}};
+        if (o.contains("columnDelimiter")) {
+            job.column_delimiter =
+                o.at("columnDelimiter").is_string() ? std::string(o.at("columnDelimiter").as_string()) : "";
+            if (delimiters.count(job.column_delimiter) == 0) {
+                return invalid("InvalidJob : unknown columnDelimiter " + job.column_delimiter);
+            }
+        }
+        if (o.contains("lineEnding")) {
+            job.line_ending =
+                o.at("lineEnding").is_string() ? std::string(o.at("lineEnding").as_string()) : "";
+            if (job.line_ending != "LF" && job.line_ending != "CRLF") {
+                return invalid("InvalidJob : lineEnding must be LF or CRLF");
+            }
+        }
+        const std::string text(o.at("query").as_string());
+        soql::parse_error perr;
+        const auto today = std::chrono::floor<std::chrono::days>(now()).time_since_epoch().count();
+        auto q = soql::parse(text, today, perr);
+        if (!q) {
+            return error_response(soql_error(text, perr.column, perr.code, perr.message));
+        }
+        const object_def* def = objects.find(q->object);
+        if (def == nullptr) {
+            return error_response(soql_error(
+                text, q->object_column, "INVALID_TYPE", "sObject type '" + q->object + "' is not supported."
+            ));
+        }
+        if (auto err = check_query(*q, *def, text)) {
+            return error_response(*err);
+        }
+        for (const auto& item : q->items) {
+            if (item.subquery || item.count) {
+                return invalid(
+                    "InvalidJob : Bulk API 2.0 queries support neither subqueries nor aggregate functions"
+                );
+            }
+        }
+        if (q->offset) {
+            return invalid("InvalidJob : Bulk API 2.0 queries do not support OFFSET");
+        }
+        std::vector<const json::object*> candidates;
+        auto rows = records.find(def->name);
+        if (rows != records.end()) {
+            for (const auto& [rid, rec] : rows->second) {
+                if (job.operation == "queryAll" || !rec.at("IsDeleted").as_bool()) {
+                    candidates.push_back(&rec);
+                }
+            }
+        }
+        std::size_t total = 0;
+        std::vector<const json::object*> matched;
+        (void)run_rows(*q, *def, candidates, total, &matched);
+        for (const auto& item : q->items) {
+            std::vector<std::string> path = item.path;
+            if (path.size() > 1 && iequals(path[0], def->name) &&
+                def->find_relationship(path[0]) == nullptr) {
+                path.erase(path.begin());
+            }
+            std::string name;
+            for (const auto& part : path) {
+                name += (name.empty() ? "" : ".") + part;
+            }
+            job.columns.push_back(name);
+        }
+        for (const auto* rec : matched) {
+            std::vector<std::optional<std::string>> row;
+            for (const auto& item : q->items) {
+                const auto v = value_at(*def, item.path, *rec);
+                row.push_back(v.is_null() ? std::nullopt : std::optional<std::string>(csv_value(v)));
+            }
+            job.rows.push_back(std::move(row));
+        }
+        job.id = new_id("750");
+        job.object = def->name;
+        job.version = version;
+        job.created = format_datetime(now());
+        auto info = job_info(job, false);
+        jobs[job.id] = std::move(job);
+        return json_response(200, info);
+    }
+
+    net::http_response bulk_results(bulk_job& job, std::map<std::string, std::string>& query) {
+        if (job.state != "JobComplete") {
+            return error_response(
+                {412,
+                 "JOB_NOT_COMPLETE",
+                 "can only download query results of successfully completed bulk job. Current state: " +
+                     job.state,
+                 {}}
+            );
+        }
+        std::size_t offset = 0;
+        if (!query["locator"].empty()) {
+            const std::string decoded = base64url_decode(query["locator"]);
+            char* end = nullptr;
+            offset = static_cast<std::size_t>(std::strtoull(decoded.c_str(), &end, 10));
+            if (decoded.empty() || end == nullptr || *end != '\0' || offset > job.rows.size()) {
+                return error_response({400, "INVALID_LOCATOR", "invalid locator", {}});
+            }
+        }
+        std::size_t max_records = job.rows.size();
+        if (!query["maxRecords"].empty()) {
+            max_records = static_cast<std::size_t>(std::strtoull(query["maxRecords"].c_str(), nullptr, 10));
+            if (max_records == 0) {
+                return error_response({400, "INVALID_MAX_RECORDS", "maxRecords must be a positive number", {}}
+                );
+            }
+        }
+        static const std::map<std::string, std::string> delimiters = {
+            {"COMMA", ","},
+            {"BACKQUOTE", "`"},
+            {"CARET", "^"},
+            {"PIPE", "|"},
+            {"SEMICOLON", ";"},
+            {"TAB", "\t"}};
+        const std::string sep = delimiters.at(job.column_delimiter);
+        const std::string eol = job.line_ending == "CRLF" ? "\r\n" : "\n";
+        auto quote = [](const std::string& v) {
+            std::string out = "\"";
+            for (char c : v) {
+                out += c == '"' ? std::string("\"\"") : std::string(1, c);
+            }
+            return out + "\"";
+        };
+        std::string csv;
+        for (std::size_t i = 0; i < job.columns.size(); ++i) {
+            csv += (i == 0 ? "" : sep) + quote(job.columns[i]);
+        }
+        csv += eol;
+        const std::size_t end = std::min(job.rows.size(), offset + max_records);
+        for (std::size_t r = offset; r < end; ++r) {
+            for (std::size_t i = 0; i < job.rows[r].size(); ++i) {
+                csv += i == 0 ? "" : sep;
+                if (job.rows[r][i]) {
+                    csv += quote(*job.rows[r][i]);
+                }
+            }
+            csv += eol;
+        }
+        net::http_response res;
+        res.status = 200;
+        res.set("Content-Type", "text/csv");
+        res.set("Sforce-NumberOfRecords", std::to_string(end - offset));
+        if (end < job.rows.size()) {
+            const std::string next = std::to_string(end);
+            std::string b64(4 * ((next.size() + 2) / 3) + 1, '\0');
+            const int n = EVP_EncodeBlock(
+                reinterpret_cast<unsigned char*>(b64.data()),
+                reinterpret_cast<const unsigned char*>(next.data()),
+                static_cast<int>(next.size())
+            );
+            b64.resize(static_cast<std::size_t>(n));
+            while (!b64.empty() && b64.back() == '=') {
+                b64.pop_back();
+            }
+            res.set("Sforce-Locator", b64);
+        } else {
+            res.set("Sforce-Locator", "null");
+        }
+        res.body = std::move(csv);
+        return res;
+    }
+
+    net::http_response route_bulk_query(
+        const net::http_request& req,
+        const std::vector<std::string>& p,
+        std::map<std::string, std::string>& query
+    ) {
+        const std::string& m = req.method;
+        if (p.size() == 2) {
+            if (m == "POST") {
+                return create_bulk_query(req);
+            }
+            if (m == "GET") {
+                json::array list;
+                for (const auto& [jid, job] : jobs) {
+                    list.push_back(job_info(job, false));
+                }
+                json::object o;
+                o["done"] = true;
+                o["records"] = std::move(list);
+                o["nextRecordsUrl"] = nullptr;
+                return json_response(200, o);
+            }
+            return method_not_allowed(m);
+        }
+        auto it = jobs.find(p[2]);
+        if (it == jobs.end()) {
+            return error_response({404, "NOT_FOUND", "The requested resource does not exist", {}});
+        }
+        auto& job = it->second;
+        if (job.version != version) {
+            return error_response(
+                {409,
+                 "INVALIDJOB",
+                 "Job " + job.id + " was created with API version " + job.version + "; use that version",
+                 {}}
+            );
+        }
+        if (p.size() == 4 && p[3] == "results" && m == "GET") {
+            return bulk_results(job, query);
+        }
+        if (p.size() != 3) {
+            return error_response(not_found());
+        }
+        if (m == "GET") {
+            if (job.state == "UploadComplete" || job.state == "InProgress") {
+                job.state = ++job.polls >= 2 ? "JobComplete" : "InProgress";
+            }
+            return json_response(200, job_info(job, true));
+        }
+        if (m == "PATCH") {
+            net::http_response failure;
+            auto body = parse_body(req, failure);
+            if (!body) {
+                return failure;
+            }
+            if (!body->is_object() || !body->as_object().contains("state") ||
+                body->at("state") != "Aborted") {
+                return error_response(
+                    {400, "INVALIDJOB", "InvalidJob : the only state change allowed is Aborted", {}}
+                );
+            }
+            if (job.state == "JobComplete") {
+                return error_response({400, "INVALIDJOB", "InvalidJob : Job is already complete", {}});
+            }
+            job.state = "Aborted";
+            return json_response(200, job_info(job, false));
+        }
+        if (m == "DELETE") {
+            jobs.erase(it);
+            net::http_response res;
+            res.status = 204;
+            return res;
+        }
+        return method_not_allowed(m);
     }
 
     net::http_response run_query(const std::string& text, bool all_rows, std::size_t batch) {
@@ -2579,6 +2901,9 @@ struct emulator::state {
         }
         if (p[0] == "sobjects") {
             return route_sobjects(req, p, query);
+        }
+        if (p[0] == "jobs" && p.size() >= 2 && p[1] == "query") {
+            return route_bulk_query(req, p, query);
         }
         if (p[0] == "composite" && p.size() >= 2 && p[1] == "sobjects") {
             return route_collections(req, p, query);

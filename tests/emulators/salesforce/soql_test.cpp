@@ -252,5 +252,54 @@ TEST_F(Soql, ErrorsCarryTheCaretDiagram) {
     EXPECT_EQ(no_q.status, 400U);
 }
 
+TEST_F(Soql, BulkQueryJobPollsThenPagesCsvByLocator) {
+    auto created = call(
+        "POST",
+        "/jobs/query",
+        R"({"operation":"query","query":"SELECT Name, Account.Name, Amount FROM Opportunity ORDER BY Name"})"
+    );
+    ASSERT_EQ(created.status, 200U) << created.body;
+    auto info = body_of(created).as_object();
+    EXPECT_EQ(info.at("state"), "UploadComplete");
+    EXPECT_EQ(info.at("object"), "Opportunity");
+    EXPECT_EQ(info.at("contentType"), "CSV");
+    const std::string id(info.at("id").as_string());
+    EXPECT_EQ(id.substr(0, 3), "750");
+
+    auto early = call("GET", "/jobs/query/" + id + "/results");
+    EXPECT_EQ(early.status, 412U);
+    EXPECT_EQ(body_of(early).at(0).at("errorCode"), "JOB_NOT_COMPLETE");
+    EXPECT_EQ(body_of(call("GET", "/jobs/query/" + id)).at("state"), "InProgress");
+    auto done = body_of(call("GET", "/jobs/query/" + id));
+    EXPECT_EQ(done.at("state"), "JobComplete");
+    EXPECT_EQ(done.at("numberRecordsProcessed"), 2);
+
+    auto page1 = call("GET", "/jobs/query/" + id + "/results?maxRecords=1");
+    ASSERT_EQ(page1.status, 200U);
+    EXPECT_EQ(header_of(page1, "Content-Type"), "text/csv");
+    EXPECT_EQ(header_of(page1, "Sforce-NumberOfRecords"), "1");
+    EXPECT_EQ(page1.body, "\"Name\",\"Account.Name\",\"Amount\"\n\"Big deal\",\"Acme GmbH\",\"1200.5\"\n");
+    const std::string locator = header_of(page1, "Sforce-Locator");
+    ASSERT_NE(locator, "null");
+    auto page2 = call("GET", "/jobs/query/" + id + "/results?maxRecords=1&locator=" + locator);
+    EXPECT_EQ(page2.body, "\"Name\",\"Account.Name\",\"Amount\"\n\"Small deal\",\"Globex SARL\",\"99.0\"\n");
+    EXPECT_EQ(header_of(page2, "Sforce-Locator"), "null");
+
+    auto other_version = org_->handle(make_request("GET", "/services/data/v60.0/jobs/query/" + id));
+    EXPECT_EQ(other_version.status, 409U);
+    EXPECT_EQ(call("DELETE", "/jobs/query/" + id).status, 204U);
+    EXPECT_EQ(call("GET", "/jobs/query/" + id).status, 404U);
+
+    auto bad = call(
+        "POST",
+        "/jobs/query",
+        R"({"operation":"query","query":"SELECT Id, (SELECT Id FROM Contacts) FROM Account"})"
+    );
+    EXPECT_EQ(bad.status, 400U);
+    auto bad_field =
+        call("POST", "/jobs/query", R"({"operation":"query","query":"SELECT Nope FROM Account"})");
+    EXPECT_EQ(body_of(bad_field).at(0).at("errorCode"), "INVALID_FIELD");
+}
+
 }  // namespace
 }  // namespace fakturad::sf_emulator::test
