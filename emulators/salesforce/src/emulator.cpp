@@ -501,6 +501,62 @@ struct emulator::state {
         }
     }
 
+    void save_to(const std::filesystem::path& file) const {
+        json::object root;
+        root["id_counter"] = id_counter;
+        root["autonumber"] = autonumber;
+        json::object all;
+        for (const auto& [type, rows] : records) {
+            json::object by_id;
+            for (const auto& [id, rec] : rows) {
+                by_id[id] = rec;
+            }
+            all[type] = std::move(by_id);
+        }
+        root["records"] = std::move(all);
+        const auto tmp = file.string() + ".tmp";
+        {
+            std::ofstream out(tmp, std::ios::trunc);
+            out << to_json_text(root);
+            if (!out.flush()) {
+                throw std::runtime_error("cannot write " + tmp);
+            }
+        }
+        std::error_code ec;
+        std::filesystem::rename(tmp, file, ec);
+        if (ec) {
+            throw std::runtime_error("cannot replace " + file.string() + ": " + ec.message());
+        }
+    }
+
+    void load_from(const std::filesystem::path& file) {
+        std::ifstream in(file);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        json::value root;
+        try {
+            root = json::parse(ss.str());
+        } catch (const std::exception& e) {
+            throw std::runtime_error("cannot parse persisted org " + file.string() + ": " + e.what());
+        }
+        if (!root.is_object() || !root.as_object().contains("records") || !root.at("records").is_object()) {
+            throw std::runtime_error("persisted org " + file.string() + " has no records object");
+        }
+        id_counter = root.at("id_counter").to_number<std::uint64_t>();
+        autonumber = root.at("autonumber").to_number<std::uint64_t>();
+        records.clear();
+        for (const auto& [type, rows] : root.at("records").as_object()) {
+            if (objects.find(type) == nullptr) {
+                throw std::runtime_error(
+                    "persisted org " + file.string() + " names unknown object " + std::string(type)
+                );
+            }
+            for (const auto& [id, rec] : rows.as_object()) {
+                records[std::string(type)][std::string(id)] = rec.as_object();
+            }
+        }
+    }
+
     static json::value yaml_to_plain_json(const YAML::Node& n) {
         if (n.IsMap()) {
             json::object o;
@@ -642,6 +698,13 @@ struct emulator::state {
                 );
             }
             return json_response(200, json::object{{"now", format_datetime(now())}});
+        }
+        if (what == "save" && req.method == "POST") {
+            if (!options.persist_file) {
+                return json_response(409, json::object{{"error", "no persist file configured"}});
+            }
+            save_to(*options.persist_file);
+            return json_response(200, json::object{{"ok", true}});
         }
         if (what == "stats" && req.method == "GET") {
             return json_response(
@@ -1091,8 +1154,39 @@ struct emulator::state {
         if (def.name == "ContentVersion") {
             create_content_document(rec);
         }
+        std::string parent_opportunity;
+        if (def.name == "OpportunityLineItem" && rec["OpportunityId"].is_string()) {
+            parent_opportunity = std::string(rec["OpportunityId"].as_string());
+        }
         records[def.name][id] = std::move(rec);
+        if (!parent_opportunity.empty()) {
+            roll_up_opportunity(parent_opportunity);
+        }
         return id;
+    }
+
+    // An opportunity with products: Amount is the sum of the line totals and client writes to it are dropped
+    // (salesforce-objects.md §7).
+    void roll_up_opportunity(const std::string& opportunity_id) {
+        auto& opps = records["Opportunity"];
+        auto it = opps.find(opportunity_id);
+        if (it == opps.end()) {
+            return;
+        }
+        double sum = 0.0;
+        bool any = false;
+        for (const auto& [lid, line] : records["OpportunityLineItem"]) {
+            if (!line.at("IsDeleted").as_bool() && line.at("OpportunityId").is_string() &&
+                line.at("OpportunityId").as_string() == opportunity_id) {
+                any = true;
+                sum += line.at("TotalPrice").is_number() ? line.at("TotalPrice").to_number<double>() : 0.0;
+            }
+        }
+        it->second["HasOpportunityLineItem"] = any;
+        if (any) {
+            it->second["Amount"] = std::round(sum * 100.0) / 100.0;
+        }
+        derive_fields(*objects.find("Opportunity"), it->second);
     }
 
     void create_content_document(json::object& cv) {
@@ -1170,7 +1264,11 @@ struct emulator::state {
         if (auto* err = std::get_if<api_error>(&validated)) {
             return *err;
         }
-        for (auto& [key, value] : std::get<json::object>(validated)) {
+        auto& changes = std::get<json::object>(validated);
+        if (def.name == "Opportunity" && it->second["HasOpportunityLineItem"] == true) {
+            changes.erase("Amount");  // accepted, not rejected, and ignored: Amount follows the products
+        }
+        for (auto& [key, value] : changes) {
             it->second[key] = value;
         }
         const std::string stamp = format_datetime(now());
@@ -1180,6 +1278,9 @@ struct emulator::state {
         }
         it->second["SystemModstamp"] = stamp;
         derive_fields(def, it->second);
+        if (def.name == "OpportunityLineItem" && it->second["OpportunityId"].is_string()) {
+            roll_up_opportunity(std::string(it->second["OpportunityId"].as_string()));
+        }
         return std::nullopt;
     }
 
@@ -1203,6 +1304,9 @@ struct emulator::state {
         }
         it->second["IsDeleted"] = true;
         it->second["SystemModstamp"] = format_datetime(now());
+        if (type == "OpportunityLineItem" && it->second["OpportunityId"].is_string()) {
+            roll_up_opportunity(std::string(it->second["OpportunityId"].as_string()));
+        }
         // Cascade to children whose lookup says so; ContentDocumentLinks also go with their record.
         for (const auto& child : objects.children_of(type)) {
             if (!child.cascade_delete && child.child_object != "ContentDocumentLink") {
@@ -3469,6 +3573,9 @@ emulator::emulator(emulator_options options) : state_(std::make_unique<state>())
     state_->options = std::move(options);
     state_->pinned_time = state_->options.pinned_time;
     state_->load_org(state_->options.org_file);
+    if (state_->options.persist_file && std::filesystem::exists(*state_->options.persist_file)) {
+        state_->load_from(*state_->options.persist_file);
+    }
 }
 
 emulator::~emulator() = default;
@@ -3511,6 +3618,13 @@ void emulator::set_time_for_test(time_point t) { state_->pinned_time = t; }
 void emulator::advance_time_for_test(std::chrono::milliseconds d) { state_->pinned_time = state_->now() + d; }
 
 std::size_t emulator::api_calls() const { return state_->api_used; }
+
+void emulator::save() const {
+    if (!state_->options.persist_file) {
+        throw std::runtime_error("no persist file configured");
+    }
+    state_->save_to(*state_->options.persist_file);
+}
 
 std::chrono::milliseconds emulator::injected_latency() const {
     return std::chrono::milliseconds(state_->faults.latency_ms);

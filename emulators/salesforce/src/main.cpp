@@ -16,11 +16,13 @@ int main(int argc, char** argv) {
     std::string static_token;
     std::string tls_cert;
     std::string tls_key;
+    std::string persist;
     app.add_option("--listen", listen, "HOST:PORT to listen on (port 0 picks a free port)");
     app.add_option("--org", org_file, "org file (YAML)")->required();
     app.add_option("--static-token", static_token, "an access token accepted without OAuth");
     app.add_option("--tls-cert", tls_cert, "PEM certificate chain: serve HTTPS");
     app.add_option("--tls-key", tls_key, "PEM private key for --tls-cert");
+    app.add_option("--persist", persist, "load records from FILE when it exists; save them there on exit");
     CLI11_PARSE(app, argc, argv);
     if (tls_cert.empty() != tls_key.empty()) {
         std::cerr << "sf-emulator: --tls-cert and --tls-key go together\n";
@@ -48,6 +50,9 @@ int main(int argc, char** argv) {
         if (!static_token.empty()) {
             options.static_token = static_token;
         }
+        if (!persist.empty()) {
+            options.persist_file = persist;
+        }
         fakturad::sf_emulator::emulator org(options);
         boost::asio::io_context ioc;
         fakturad::net::http_server_options server_options;
@@ -68,6 +73,9 @@ int main(int argc, char** argv) {
         });
         std::cout << "listening on " << host << ":" << bound << std::endl;
         ioc.run();
+        if (!persist.empty()) {
+            org.save();
+        }
     } catch (const std::exception& e) {
         std::cerr << "sf-emulator: " << e.what() << "\n";
         return 1;

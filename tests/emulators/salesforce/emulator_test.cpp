@@ -188,6 +188,39 @@ TEST_F(Rest, StageDrivesOpportunityFields) {
     EXPECT_EQ(opp.at("ForecastCategoryName"), "Closed");
 }
 
+TEST_F(Rest, OpportunityAmountFollowsItsProducts) {
+    auto product = body_of(call("POST", "/sobjects/Product2", R"({"Name":"P","IsActive":true})"));
+    auto book = body_of(call("POST", "/sobjects/Pricebook2", R"({"Name":"Std","IsActive":true})"));
+    auto entry = body_of(call(
+        "POST",
+        "/sobjects/PricebookEntry",
+        R"({"Pricebook2Id":")" + std::string(book.at("id").as_string()) + R"(","Product2Id":")" +
+            std::string(product.at("id").as_string()) + R"(","UnitPrice":10.0,"IsActive":true})"
+    ));
+    auto opp = body_of(call(
+        "POST",
+        "/sobjects/Opportunity",
+        R"({"Name":"o","StageName":"Prospecting","CloseDate":"2026-04-01","Amount":5})"
+    ));
+    const std::string opp_id(opp.at("id").as_string());
+    auto line = call(
+        "POST",
+        "/sobjects/OpportunityLineItem",
+        R"({"OpportunityId":")" + opp_id + R"(","PricebookEntryId":")" +
+            std::string(entry.at("id").as_string()) + R"(","Quantity":3})"
+    );
+    ASSERT_EQ(line.status, 201U) << line.body;
+    auto after = body_of(call("GET", "/sobjects/Opportunity/" + opp_id));
+    EXPECT_EQ(after.at("HasOpportunityLineItem"), true);
+    EXPECT_EQ(after.at("Amount"), 30.0);
+    EXPECT_EQ(
+        call("PATCH", "/sobjects/Opportunity/" + opp_id, R"({"Amount":1,"NextStep":"call"})").status, 204U
+    );
+    after = body_of(call("GET", "/sobjects/Opportunity/" + opp_id));
+    EXPECT_EQ(after.at("Amount"), 30.0);
+    EXPECT_EQ(after.at("NextStep"), "call");
+}
+
 TEST_F(Rest, UpsertByExternalIdCreatesUpdatesAndRefusesAmbiguity) {
     auto created =
         call("PATCH", "/sobjects/Account/Fakturad_Customer_Key__c/NEW-1", R"({"Name":"Brand new"})");
@@ -590,6 +623,37 @@ TEST(DailyLimit, ExhaustedAllocationIs403RequestLimitExceeded) {
     EXPECT_EQ(
         refused.body, R"([{"message":"TotalRequests Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}])"
     );
+    std::filesystem::remove_all(dir);
+}
+
+TEST(Persistence, SavedRecordsReplaceTheSeedOnTheNextStart) {
+    auto dir = temp_dir("persist");
+    emulator_options options;
+    options.org_file = write_org(dir, "  Account:\n    - {Name: Seeded}\n");
+    options.static_token = "test-token";
+    options.persist_file = dir / "org-state.json";
+    std::string created_id;
+    {
+        emulator org(options);
+        auto created =
+            org.handle(make_request("POST", "/services/data/v59.0/sobjects/Account", R"({"Name":"Kept"})"));
+        ASSERT_EQ(created.status, 201U);
+        created_id = std::string(json::parse(created.body).at("id").as_string());
+        net::http_request save;
+        save.method = "POST";
+        save.target = "/__emulator/save";
+        ASSERT_EQ(org.handle(save).status, 200U);
+    }
+    emulator again(options);
+    auto got = again.handle(make_request("GET", "/services/data/v59.0/sobjects/Account/" + created_id));
+    EXPECT_EQ(got.status, 200U);
+    auto count =
+        again.handle(make_request("GET", "/services/data/v59.0/query?q=SELECT+COUNT()+FROM+Account"));
+    EXPECT_EQ(json::parse(count.body).at("totalSize"), 2);
+    // New Ids continue after the saved ones.
+    auto next =
+        again.handle(make_request("POST", "/services/data/v59.0/sobjects/Account", R"({"Name":"Next"})"));
+    EXPECT_NE(std::string(json::parse(next.body).at("id").as_string()), created_id);
     std::filesystem::remove_all(dir);
 }
 

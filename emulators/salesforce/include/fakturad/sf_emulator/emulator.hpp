@@ -11,6 +11,7 @@
 //   POST /__emulator/expire-tokens  (every minted access token now answers 401 INVALID_SESSION_ID)
 //   POST /__emulator/clock {"advance_ms":N} or {"set":"2026-03-10T12:00:00Z"}  (pins the clock)
 //   GET  /__emulator/stats  -> {"api_calls","faults_injected","now"}
+//   POST /__emulator/save   (save(); 409 when no persist file is configured)
 // The daily API limit (org file `daily_api_requests`) is enforced: once used up, REST calls get 403
 // REQUEST_LIMIT_EXCEEDED.
 
@@ -36,6 +37,9 @@ struct emulator_options {
     std::optional<std::string> static_token;
     // Base URL reported as instance_url by the token endpoint, e.g. "https://127.0.0.1:8443".
     std::string instance_url = "http://127.0.0.1";
+    // When set and the file exists, the org's records are loaded from it instead of the seed records; save()
+    // writes them back (sf-emulator does on SIGTERM/SIGINT and on POST /__emulator/save).
+    std::optional<std::filesystem::path> persist_file;
     // Pins the emulator's clock from the start, so that seed records get deterministic stamps (tests).
     std::optional<std::chrono::sys_time<std::chrono::milliseconds>> pinned_time;
 };
@@ -62,6 +66,10 @@ public:
     [[nodiscard]] time_point now() const;
     void set_time_for_test(time_point t);
     void advance_time_for_test(std::chrono::milliseconds d);
+
+    // Writes every record (deleted ones included) and the Id counters to options.persist_file, atomically
+    // (temporary file + rename).  Throws std::runtime_error when no file is configured or writing fails.
+    void save() const;
 
     // REST calls counted against the daily limit so far (what Sforce-Limit-Info reports as used).
     [[nodiscard]] std::size_t api_calls() const;
