@@ -351,6 +351,26 @@ struct emulator::state {
     std::map<std::string, std::map<std::string, json::object>> records;  // object -> id -> record
     std::map<std::string, cursor> cursors;
     std::map<std::string, bulk_job> jobs;
+    // Change Data Capture and CometD
+    struct change_event {
+        std::int64_t replay_id = 0;
+        std::string entity;
+        time_point commit;
+        json::object payload;
+    };
+    struct cometd_client {
+        std::string browser;
+        std::map<std::string, std::int64_t> subscriptions;  // channel -> last replay id delivered
+    };
+    std::vector<change_event> events;
+    std::int64_t next_replay = 1;
+    std::map<std::string, cometd_client> clients;
+    std::uint64_t client_counter = 0;
+    bool recording = false;  // true while a REST request runs: seed records make no events
+    std::string change_origin;
+    std::string transaction_key;
+    int sequence = 0;
+    std::chrono::milliseconds cometd_hold{110'000};
     std::string version = "59.0";  // of the request being handled
     fault_config faults;
     std::mt19937_64 rng{1};
@@ -430,6 +450,9 @@ struct emulator::state {
             if (!set_faults(yaml_to_plain_json(root["faults"]), error)) {
                 throw std::runtime_error("org file " + file.string() + ": faults: " + error);
             }
+        }
+        if (root["cometd_timeout_ms"]) {
+            cometd_hold = std::chrono::milliseconds(root["cometd_timeout_ms"].as<long>());
         }
         if (root["session_seconds"]) {
             session_lifetime = std::chrono::seconds(root["session_seconds"].as<long>());
@@ -669,6 +692,10 @@ struct emulator::state {
             if (!set_faults(body, error)) {
                 return json_response(400, json::object{{"error", error}});
             }
+            return json_response(200, json::object{{"ok", true}});
+        }
+        if (what == "forget-cometd-clients" && req.method == "POST") {
+            clients.clear();  // as after a server restart: the next connect gets 403::Unknown client
             return json_response(200, json::object{{"ok", true}});
         }
         if (what == "expire-tokens" && req.method == "POST") {
@@ -1158,6 +1185,16 @@ struct emulator::state {
         if (def.name == "OpportunityLineItem" && rec["OpportunityId"].is_string()) {
             parent_opportunity = std::string(rec["OpportunityId"].as_string());
         }
+        if (recording) {
+            json::object created_fields;
+            for (const auto& [k, v] : rec) {
+                const field_def* f = def.find_field(k);
+                if (!v.is_null() && k != "Id" && k != "IsDeleted" && (f == nullptr || f->type != "base64")) {
+                    created_fields[k] = v;
+                }
+            }
+            record_change(def.name, "CREATE", id, std::move(created_fields), {});
+        }
         records[def.name][id] = std::move(rec);
         if (!parent_opportunity.empty()) {
             roll_up_opportunity(parent_opportunity);
@@ -1268,7 +1305,13 @@ struct emulator::state {
         if (def.name == "Opportunity" && it->second["HasOpportunityLineItem"] == true) {
             changes.erase("Amount");  // accepted, not rejected, and ignored: Amount follows the products
         }
+        json::object changed_values;
+        std::vector<std::string> changed_names;
         for (auto& [key, value] : changes) {
+            if (it->second[key] != value) {
+                changed_values[key] = value;
+                changed_names.emplace_back(key);
+            }
             it->second[key] = value;
         }
         const std::string stamp = format_datetime(now());
@@ -1278,6 +1321,13 @@ struct emulator::state {
         }
         it->second["SystemModstamp"] = stamp;
         derive_fields(def, it->second);
+        if (recording) {
+            if (def.find_field("LastModifiedDate") != nullptr) {
+                changed_values["LastModifiedDate"] = stamp;
+                changed_names.emplace_back("LastModifiedDate");
+            }
+            record_change(def.name, "UPDATE", id, std::move(changed_values), std::move(changed_names));
+        }
         if (def.name == "OpportunityLineItem" && it->second["OpportunityId"].is_string()) {
             roll_up_opportunity(std::string(it->second["OpportunityId"].as_string()));
         }
@@ -1304,6 +1354,9 @@ struct emulator::state {
         }
         it->second["IsDeleted"] = true;
         it->second["SystemModstamp"] = format_datetime(now());
+        if (recording) {
+            record_change(type, "DELETE", *id, {}, {});
+        }
         if (type == "OpportunityLineItem" && it->second["OpportunityId"].is_string()) {
             roll_up_opportunity(std::string(it->second["OpportunityId"].as_string()));
         }
@@ -2764,6 +2817,307 @@ struct emulator::state {
         return token_error("unsupported_grant_type", "grant type not supported");
     }
 
+    // ---- Change Data Capture over CometD ---------------------------------------------------------
+
+    static std::string iso_z(const json::value& v) {
+        // CometD payloads carry datetimes as ISO-8601 with Z.
+        std::string s(v.as_string());
+        if (s.size() == 28 && s.compare(23, 5, "+0000") == 0) {
+            s = s.substr(0, 23) + "Z";
+        }
+        return s;
+    }
+
+    static std::string channel_of(const std::string& entity) {
+        if (entity.size() > 3 && entity.compare(entity.size() - 3, 3, "__c") == 0) {
+            return "/data/" + entity.substr(0, entity.size() - 1) + "ChangeEvent";
+        }
+        return "/data/" + entity + "ChangeEvent";
+    }
+
+    void record_change(
+        const std::string& entity,
+        const std::string& change_type,
+        const std::string& id,
+        json::object fields,
+        std::vector<std::string> changed
+    ) {
+        const object_def* def = objects.find(entity);
+        json::object header;
+        header["entityName"] = entity;
+        header["recordIds"] = json::array{json::value(id)};
+        header["changeType"] = change_type;
+        header["changeOrigin"] = change_origin;
+        header["transactionKey"] = transaction_key;
+        header["sequenceNumber"] = ++sequence;
+        header["commitTimestamp"] = now().time_since_epoch().count();
+        header["commitNumber"] = 10'585'193'272'713LL + next_replay;
+        header["commitUser"] = user_id;
+        json::array changed_json;
+        for (const auto& c : changed) {
+            changed_json.emplace_back(c);
+        }
+        header["changedFields"] = std::move(changed_json);
+        json::array nulled;
+        for (const auto& [k, v] : fields) {
+            if (v.is_null() && change_type == "UPDATE") {
+                nulled.emplace_back(k);
+            }
+        }
+        header["nulledFields"] = std::move(nulled);
+        header["diffFields"] = json::array();
+        json::object payload;
+        payload["ChangeEventHeader"] = std::move(header);
+        for (auto& [k, v] : fields) {
+            const field_def* f = def == nullptr ? nullptr : def->find_field(k);
+            payload[k] = f != nullptr && f->type == "datetime" && v.is_string() ? json::value(iso_z(v)) : v;
+        }
+        events.push_back({next_replay++, entity, now(), std::move(payload)});
+    }
+
+    void drop_expired_events() {
+        const auto horizon = now() - std::chrono::hours(72);
+        auto keep = std::find_if(events.begin(), events.end(), [&](const change_event& e) {
+            return e.commit >= horizon;
+        });
+        events.erase(events.begin(), keep);
+    }
+
+    static bool channel_matches(const std::string& channel, const std::string& entity) {
+        return channel == "/data/ChangeEvents" || channel == channel_of(entity);
+    }
+
+    // Events for `client` not yet delivered; marks them delivered when `take`.
+    json::array pending_events(cometd_client& client, bool take) {
+        drop_expired_events();
+        json::array out;
+        for (auto& [channel, last] : client.subscriptions) {
+            std::int64_t newest = last;
+            for (const auto& e : events) {
+                if (e.replay_id > last && channel_matches(channel, e.entity)) {
+                    json::object data;
+                    data["schema"] = "fakturad-emulator-" + e.entity;
+                    data["payload"] = e.payload;
+                    data["event"] = json::object{{"replayId", e.replay_id}};
+                    out.push_back(json::object{{"channel", channel}, {"data", std::move(data)}});
+                    newest = std::max(newest, e.replay_id);
+                }
+            }
+            if (take) {
+                last = newest;
+            }
+        }
+        return out;
+    }
+
+    static json::object advice(const char* reconnect, std::int64_t timeout = -1) {
+        json::object a;
+        a["interval"] = 0;
+        if (timeout >= 0) {
+            a["timeout"] = timeout;
+        }
+        a["reconnect"] = reconnect;
+        return a;
+    }
+
+    // Answers a CometD request; nullopt means "hold this /meta/connect" (only when `may_hold`).
+    std::optional<net::http_response> cometd(const net::http_request& req, bool may_hold) {
+        json::value body;
+        try {
+            body = json::parse(req.body);
+        } catch (const std::exception&) {
+            return json_response(
+                400, json::array{json::object{{"successful", false}, {"error", "400::Invalid JSON"}}}
+            );
+        }
+        if (body.is_object()) {
+            body = json::array{body};
+        }
+        if (!body.is_array()) {
+            return json_response(
+                400, json::array{json::object{{"successful", false}, {"error", "400::Invalid message"}}}
+            );
+        }
+        const bool auth_ok = authorized(req);
+        std::string cookie_browser;
+        if (auto cookie = req.header("Cookie")) {
+            auto pos = cookie->find("BAYEUX_BROWSER=");
+            if (pos != std::string_view::npos) {
+                auto value = cookie->substr(pos + 15);
+                cookie_browser = std::string(value.substr(0, value.find(';')));
+            }
+        }
+        const auto& messages = body.as_array();
+        if (may_hold && messages.size() == 1 && messages[0].is_object()) {
+            const auto& m = messages[0].as_object();
+            auto cid = m.contains("clientId") && m.at("clientId").is_string()
+                           ? std::string(m.at("clientId").as_string())
+                           : "";
+            auto ch = m.contains("channel") && m.at("channel").is_string()
+                          ? std::string(m.at("channel").as_string())
+                          : "";
+            auto it = clients.find(cid);
+            bool immediate = m.contains("advice") && m.at("advice").is_object() &&
+                             m.at("advice").as_object().contains("timeout") &&
+                             m.at("advice").at("timeout") == 0;
+            if (ch == "/meta/connect" && auth_ok && it != clients.end() &&
+                it->second.browser == cookie_browser && !immediate &&
+                pending_events(it->second, false).empty()) {
+                return std::nullopt;
+            }
+        }
+        net::http_response res;
+        json::array replies;
+        json::array delivered;
+        for (const auto& mv : messages) {
+            if (!mv.is_object()) {
+                continue;
+            }
+            const auto& m = mv.as_object();
+            json::object reply;
+            const std::string channel = m.contains("channel") && m.at("channel").is_string()
+                                            ? std::string(m.at("channel").as_string())
+                                            : "";
+            reply["channel"] = channel;
+            if (m.contains("id")) {
+                reply["id"] = m.at("id");
+            }
+            const std::string cid = m.contains("clientId") && m.at("clientId").is_string()
+                                        ? std::string(m.at("clientId").as_string())
+                                        : "";
+            if (channel == "/meta/handshake") {
+                if (!auth_ok) {
+                    reply["successful"] = false;
+                    reply["error"] = "403::Handshake denied";
+                    reply["ext"] = json::object{
+                        {"sfdc", json::object{{"failureReason", "401::Authentication invalid"}}},
+                        {"replay", true},
+                        {"payload.format", true}};
+                    reply["advice"] = json::object{{"reconnect", "none"}};
+                    replies.push_back(std::move(reply));
+                    continue;
+                }
+                const std::string id = "emu" + std::to_string(++client_counter) + "kdiuvgig2tfxdh9weak";
+                const std::string browser = "emulated-browser-" + std::to_string(client_counter);
+                clients[id] = cometd_client{browser, {}};
+                res.set("Set-Cookie", "BAYEUX_BROWSER=" + browser + "; Path=/; HttpOnly");
+                reply["version"] = "1.0";
+                reply["minimumVersion"] = "1.0";
+                reply["clientId"] = id;
+                reply["supportedConnectionTypes"] = json::array{"long-polling"};
+                reply["successful"] = true;
+                reply["ext"] = json::object{{"replay", true}, {"payload.format", true}};
+                reply["advice"] = advice("retry", cometd_hold.count());
+                replies.push_back(std::move(reply));
+                continue;
+            }
+            reply["clientId"] = cid;
+            auto it = clients.find(cid);
+            if (!auth_ok) {
+                reply["successful"] = false;
+                reply["error"] = "401::Authentication invalid";
+                reply["advice"] = json::object{{"reconnect", "none"}, {"interval", 0}};
+                replies.push_back(std::move(reply));
+                continue;
+            }
+            if (it == clients.end()) {
+                reply["successful"] = false;
+                reply["error"] = "403::Unknown client";
+                reply["advice"] = advice("handshake");
+                replies.push_back(std::move(reply));
+                continue;
+            }
+            if (it->second.browser != cookie_browser) {
+                reply["successful"] = false;
+                reply["error"] =
+                    "400::Client " + cid + " has established a session, but no BAYEUX_BROWSER cookie present";
+                replies.push_back(std::move(reply));
+                continue;
+            }
+            if (channel == "/meta/subscribe" || channel == "/meta/unsubscribe") {
+                const std::string sub = m.contains("subscription") && m.at("subscription").is_string()
+                                            ? std::string(m.at("subscription").as_string())
+                                            : "";
+                reply["subscription"] = sub;
+                bool known = sub == "/data/ChangeEvents";
+                for (const auto& [name, def] : objects.objects()) {
+                    known = known || sub == channel_of(name);
+                }
+                if (!known) {
+                    reply["successful"] = false;
+                    reply["error"] =
+                        "400::The channel you requested to subscribe to does not exist {" + sub + "}";
+                    replies.push_back(std::move(reply));
+                    continue;
+                }
+                if (channel == "/meta/unsubscribe") {
+                    it->second.subscriptions.erase(sub);
+                    reply["successful"] = true;
+                    replies.push_back(std::move(reply));
+                    continue;
+                }
+                drop_expired_events();
+                std::int64_t replay = -1;
+                if (m.contains("ext") && m.at("ext").is_object() &&
+                    m.at("ext").as_object().contains("replay")) {
+                    const auto& r = m.at("ext").at("replay");
+                    if (r.is_object() && r.as_object().contains(sub) && r.at(sub).is_number()) {
+                        replay = r.at(sub).to_number<std::int64_t>();
+                    }
+                }
+                const std::int64_t oldest = events.empty() ? next_replay : events.front().replay_id;
+                std::int64_t last = 0;
+                if (replay == -1) {
+                    last = next_replay - 1;
+                } else if (replay == -2) {
+                    last = oldest - 1;
+                } else if (replay >= oldest - 1 && replay < next_replay) {
+                    last = replay;
+                } else {
+                    reply["successful"] = false;
+                    reply["error"] =
+                        "400::The replayId {" + std::to_string(replay) +
+                        "} you provided was invalid. Please provide a valid ID, -2 to replay all events, "
+                        "or -1 to replay only new events.";
+                    replies.push_back(std::move(reply));
+                    continue;
+                }
+                it->second.subscriptions[sub] = last;
+                reply["successful"] = true;
+                replies.push_back(std::move(reply));
+                continue;
+            }
+            if (channel == "/meta/connect") {
+                for (auto& e : pending_events(it->second, true)) {
+                    delivered.push_back(std::move(e));
+                }
+                reply["successful"] = true;
+                reply["advice"] = advice("retry", cometd_hold.count());
+                replies.push_back(std::move(reply));
+                continue;
+            }
+            if (channel == "/meta/disconnect") {
+                clients.erase(it);
+                reply["successful"] = true;
+                replies.push_back(std::move(reply));
+                continue;
+            }
+            reply["successful"] = false;
+            reply["error"] = "400::Unsupported channel " + channel;
+            replies.push_back(std::move(reply));
+        }
+        // Events first, then the acknowledgements, as Salesforce sends them.
+        json::array out = std::move(delivered);
+        for (auto& r : replies) {
+            out.push_back(std::move(r));
+        }
+        auto json_res = json_response(200, out);
+        for (auto& h : res.headers) {
+            json_res.headers.push_back(h);
+        }
+        return json_res;
+    }
+
     bool authorized(const net::http_request& req) {
         auto auth = req.header("Authorization");
         if (!auth) {
@@ -2796,6 +3150,9 @@ struct emulator::state {
         auto parts = split_path(path);
         if (!parts.empty() && parts[0] == "__emulator") {
             return admin(req, parts);
+        }
+        if (parts.size() == 2 && parts[0] == "cometd") {
+            return *cometd(req, false);
         }
         if (parts.size() >= 3 && parts[0] == "services" && parts[1] == "oauth2" && parts[2] == "token") {
             return token_endpoint(req);
@@ -2853,7 +3210,19 @@ struct emulator::state {
             );
             return *fault;
         }
+        recording = true;
+        sequence = 0;
+        transaction_key = "0002343d-9d90-e395-ed20-" + std::to_string(1'000'000'000'000 + api_used);
+        change_origin = "com/salesforce/api/rest/" + version;
+        if (auto call_options = req.header("Sforce-Call-Options")) {
+            auto pos = call_options->find("client=");
+            if (pos != std::string_view::npos) {
+                auto client = call_options->substr(pos + 7);
+                change_origin += ";client=" + std::string(client.substr(0, client.find(',')));
+            }
+        }
         net::http_response res = route(req, std::vector<std::string>(parts.begin() + 3, parts.end()), query);
+        recording = false;
         res.set("Sforce-Limit-Info", "api-usage=" + std::to_string(api_used) + "/" + std::to_string(api_max));
         return res;
     }
@@ -3599,6 +3968,18 @@ boost::asio::awaitable<net::http_response> serve(emulator* org, net::http_reques
         boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, delay);
         co_await timer.async_wait(boost::asio::use_awaitable);
     }
+    if (request.target.rfind("/cometd/", 0) == 0) {
+        // Hold a /meta/connect until an event arrives or the advice timeout passes.
+        const auto deadline = std::chrono::steady_clock::now() + org->cometd_hold();
+        boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+        while (std::chrono::steady_clock::now() < deadline) {
+            if (auto answer = org->handle_or_hold(request)) {
+                co_return *answer;
+            }
+            timer.expires_after(std::chrono::milliseconds(20));
+            co_await timer.async_wait(boost::asio::use_awaitable);
+        }
+    }
     co_return org->handle(request);
 }
 
@@ -3618,6 +3999,12 @@ void emulator::set_time_for_test(time_point t) { state_->pinned_time = t; }
 void emulator::advance_time_for_test(std::chrono::milliseconds d) { state_->pinned_time = state_->now() + d; }
 
 std::size_t emulator::api_calls() const { return state_->api_used; }
+
+std::optional<net::http_response> emulator::handle_or_hold(const net::http_request& request) {
+    return state_->cometd(request, true);
+}
+
+std::chrono::milliseconds emulator::cometd_hold() const { return state_->cometd_hold; }
 
 void emulator::save() const {
     if (!state_->options.persist_file) {

@@ -12,6 +12,7 @@
 //   POST /__emulator/clock {"advance_ms":N} or {"set":"2026-03-10T12:00:00Z"}  (pins the clock)
 //   GET  /__emulator/stats  -> {"api_calls","faults_injected","now"}
 //   POST /__emulator/save   (save(); 409 when no persist file is configured)
+//   POST /__emulator/forget-cometd-clients  (as after a restart: connects get 403::Unknown client)
 // The daily API limit (org file `daily_api_requests`) is enforced: once used up, REST calls get 403
 // REQUEST_LIMIT_EXCEEDED.
 
@@ -73,6 +74,12 @@ public:
 
     // REST calls counted against the daily limit so far (what Sforce-Limit-Info reports as used).
     [[nodiscard]] std::size_t api_calls() const;
+
+    // CometD (POST /cometd/NN.N): like handle(), but returns nullopt when the request is a lone /meta/connect
+    // with nothing to deliver yet, which handler() then holds for up to cometd_hold() (org file
+    // `cometd_timeout_ms`, default 110 s) before answering it through handle().
+    std::optional<net::http_response> handle_or_hold(const net::http_request& request);
+    [[nodiscard]] std::chrono::milliseconds cometd_hold() const;
 
     // Delay the handler() adds before each answer (fault injection `latency_ms`).
     [[nodiscard]] std::chrono::milliseconds injected_latency() const;
