@@ -434,6 +434,7 @@ billing_result<invoice> make_credit_note(
         // VAT per group: never more than the VAT still creditable; the credit that exhausts a group's base
         // takes exactly its remaining VAT, so original + credits = 0.
         std::vector<group_amount> remaining;
+        remaining.reserve(original.totals.breakdown.size());
         for (const auto& b : original.totals.breakdown) {
             remaining.push_back({{b.category, b.rate}, b.taxable, b.tax});
         }

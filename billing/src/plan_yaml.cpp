@@ -256,8 +256,8 @@ public:
         if (!t) {
             return std::nullopt;
         }
-        if (auto v = parse(*t)) {
-            return *v;
+        if (std::optional<T> v = parse(*t)) {
+            return v;
         }
         std::string list;
         for (auto n : names) {
@@ -470,7 +470,7 @@ public:
             t.up_to = r_.number(n[i], "up_to", p, false);
             t.unit_price = r_.number(n[i], "unit_price", p, false).value_or(decimal{});
             t.flat_fee = r_.number(n[i], "flat_fee", p, false).value_or(decimal{});
-            out.push_back(std::move(t));
+            out.push_back(t);
         }
         return out;
     }
@@ -525,7 +525,7 @@ public:
             for (auto it = per_currency.begin(); it != per_currency.end(); ++it) {
                 const YAML::Node key = it->first;  // copies: the iterator's proxy is a temporary
                 const YAML::Node value = it->second;
-                const std::string code = key.Scalar();
+                const std::string& code = key.Scalar();
                 const std::string p_at = reader::join(at, code);
                 auto cur = lookup_currency(code);
                 if (!cur) {
@@ -613,7 +613,7 @@ public:
         for (auto it = n.begin(); it != n.end(); ++it) {
             const YAML::Node key_node = it->first;  // copies: the iterator's proxy is a temporary
             const YAML::Node value = it->second;
-            const std::string key = key_node.Scalar();
+            const std::string& key = key_node.Scalar();
             const std::string p = reader::join(path, key);
             if (std::none_of(plan.items.begin(), plan.items.end(), [&](const plan_item& i) {
                     return i.key == key;

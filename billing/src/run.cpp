@@ -592,15 +592,19 @@ private:
         decimal base;
     };
 
+    // Percent discounts apply to the plan's whole contribution, credits for unused days included (the
+    // customer paid the discounted price, so a refund is discounted too; a negative base gives a positive
+    // correction line). Amount discounts apply once per invoice to a positive base. Each discount sees
+    // the lines before any invoice discount: they do not compound.
     void apply_invoice_discounts() {
+        const std::size_t end = lines_->size();
         for (const auto& d : plan_.invoice_discounts) {
             std::vector<vat_group> groups;
             decimal total;
-            const std::size_t end = lines_->size();
             for (std::size_t i = first_line_; i < end; ++i) {
                 const invoice_line& line = (*lines_)[i];
                 if (line.kind != line_kind::charge && line.kind != line_kind::discount &&
-                    line.kind != line_kind::minimum_true_up) {
+                    line.kind != line_kind::minimum_true_up && line.kind != line_kind::proration_credit) {
                     continue;
                 }
                 const civil_date start = line.period ? line.period->first : plan_.start;
@@ -617,14 +621,13 @@ private:
                 it->base = it->base + line.net;
                 total = total + line.net;
             }
-            if (total.signum() <= 0) {
+            if (d.kind == discount_kind::amount && total.signum() <= 0) {
                 continue;
             }
             std::vector<decimal> amounts(groups.size());
             if (d.kind == discount_kind::percent) {
                 for (std::size_t g = 0; g < groups.size(); ++g) {
-                    amounts[g] =
-                        groups[g].base.signum() > 0 ? percent_of(groups[g].base, d.value, minor_) : decimal{};
+                    amounts[g] = percent_of(groups[g].base, d.value, minor_);
                 }
             } else {
                 // Split in proportion to the positive bases; the rounding remainder goes to the largest.
@@ -649,14 +652,14 @@ private:
                 amounts[largest] = amounts[largest] + (wanted - assigned);
             }
             for (std::size_t g = 0; g < groups.size(); ++g) {
-                if (amounts[g].signum() <= 0) {
+                if (amounts[g].is_zero()) {
                     continue;
                 }
                 const vat_treatment& vat = groups[g].vat;
                 invoice_line& line = push_line(line_kind::discount, nullptr);
                 line.vat = vat;
-                line.quantity = decimal{-1};
-                line.unit_price = amounts[g];
+                line.quantity = decimal{amounts[g].is_negative() ? 1 : -1};
+                line.unit_price = amounts[g].abs();
                 line.net = amounts[g].negated();
                 std::string& text = line.description;
                 if (!d.description.empty()) {

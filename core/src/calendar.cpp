@@ -211,9 +211,9 @@ std::string to_string(const date_range& r) {
 }
 
 parse_result<billing_period> parse_billing_period(std::string_view text) {
-    const std::string message = "invalid billing period " + quoted(text) +
-                                ": expected an ISO 8601 duration with one component, P<N>D, P<N>W, P<N>M or "
-                                "P<N>Y with N in 1..1000 (e.g. P1M, P3M, P1Y, P14D)";
+    std::string message = "invalid billing period " + quoted(text) +
+                          ": expected an ISO 8601 duration with one component, P<N>D, P<N>W, P<N>M or "
+                          "P<N>Y with N in 1..1000 (e.g. P1M, P3M, P1Y, P14D)";
     if (text.size() < 3 || text.front() != 'P') {
         return message;
     }

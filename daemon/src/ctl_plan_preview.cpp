@@ -9,12 +9,12 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <variant>
 #include <vector>
 
@@ -23,7 +23,10 @@ namespace {
 
 using billing::invoice;
 
-enum : int { preview_ok = 0, preview_problems = 1, preview_usage = 2 };
+// fakturactl's exit codes (header comment).
+constexpr int preview_ok = 0;
+constexpr int preview_problems = 1;
+constexpr int preview_usage = 2;
 
 // Display width of UTF-8 text: code points, not bytes (German umlauts stay aligned).
 std::size_t width(std::string_view s) {
@@ -168,13 +171,14 @@ int run_plan_preview(
     }
     std::ifstream in(file, std::ios::binary);
     if (!in) {
-        err << "fakturactl: cannot read " << file.string() << ": " << std::strerror(errno) << "\n";
+        err << "fakturactl: cannot read " << file.string() << ": " << std::generic_category().message(errno)
+            << "\n";
         return preview_usage;
     }
     std::ostringstream text;
     text << in.rdbuf();
     const auto parsed = billing::parse_plan_file(text.str(), file.string());
-    if (!parsed.ok()) {
+    if (!parsed.ok() || !parsed.file) {
         for (const auto& e : parsed.errors) {
             err << e.to_string() << "\n";
         }
@@ -182,18 +186,18 @@ int run_plan_preview(
             << " in " << file.string() << "\n";
         return preview_problems;
     }
+    const billing::plan_file& plans_file = *parsed.file;
     billing::run_options options;
     options.cutoff = std::get<civil_date>(cutoff);
-    const auto result =
-        billing::run_all(parsed.file->plans, parsed.file->states, parsed.file->usage, options);
+    const auto result = billing::run_all(plans_file.plans, plans_file.states, plans_file.usage, options);
 
     out << "Plan preview for cutoff " << date << " (" << file.string() << "): " << result.drafts.size()
         << " draft" << (result.drafts.size() == 1 ? "" : "s") << " from " << result.summary.plans_billed
         << " of " << result.summary.plans_selected << " plan"
         << (result.summary.plans_selected == 1 ? "" : "s");
-    if (!parsed.file->drafts.empty()) {
-        out << ", " << parsed.file->drafts.size() << " manual draft"
-            << (parsed.file->drafts.size() == 1 ? "" : "s");
+    if (!plans_file.drafts.empty()) {
+        out << ", " << plans_file.drafts.size() << " manual draft"
+            << (plans_file.drafts.size() == 1 ? "" : "s");
     }
     out << "; nothing is stored\n\n";
     for (std::size_t i = 0; i < result.drafts.size(); ++i) {
@@ -207,18 +211,21 @@ int run_plan_preview(
         err << error.message << "\n";
     }
     bool manual_failed = false;
-    for (std::size_t i = 0; i < parsed.file->drafts.size(); ++i) {
-        const auto& spec = parsed.file->drafts[i];
-        const auto& plans = parsed.file->plans;
+    for (std::size_t i = 0; i < plans_file.drafts.size(); ++i) {
+        const auto& spec = plans_file.drafts[i];
+        const auto& plans = plans_file.plans;
         const auto plan =
             std::find_if(plans.begin(), plans.end(), [&](const auto& p) { return p.id == spec.plan_id; });
         std::vector<billing::usage_record> usage;
         std::copy_if(
-            parsed.file->usage.begin(),
-            parsed.file->usage.end(),
+            plans_file.usage.begin(),
+            plans_file.usage.end(),
             std::back_inserter(usage),
             [&](const auto& u) { return u.plan_id == spec.plan_id; }
         );
+        if (plan == plans.end()) {
+            continue;  // the parser refused drafts of unknown plans
+        }
         auto draft = billing::make_manual_draft(*plan, spec.input, usage);
         if (!draft) {
             err << "manual draft " << (i + 1) << ": " << draft.error().message << "\n";

@@ -439,6 +439,29 @@ TEST(RunScenarios, ChangeTextsAndSecondChangeOnTheSameDay) {
     EXPECT_EQ(second.drafts.front().billed.front().key.revision, 1U);
 }
 
+TEST(RunScenarios, InvoiceDiscountAppliesToRefundsToo) {
+    billing_plan plan = licences("2026-01-01");
+    discount pct;
+    pct.value = N("10");
+    plan.invoice_discounts = {pct};
+    // Upgrade: -25.81 + 41.29 = 15.48; 10 % = 1.548 -> -1.55; net 13.93 = 90 % of the difference.
+    plan.items.front().changes = {{D("2026-03-16"), N("8")}};
+    EXPECT_EQ(test::nets(test::run_one(plan, march_billed(), "2026-03-16")), (V{"-25.81", "41.29", "-1.55"}));
+    // Early end Mar 20: refund 17.74 of a month paid at 90 %: +1.77 keeps the refund at 15.97.
+    plan.items.front().changes.clear();
+    plan.items.front().end = D("2026-03-20");
+    auto r = test::run_one(plan, march_billed(), "2026-03-16");
+    EXPECT_EQ(test::nets(r), (V{"-17.74", "1.77"}));
+    EXPECT_EQ(r.drafts.front().lines[1].quantity, N("1"));
+    EXPECT_EQ(r.drafts.front().lines[1].unit_price, N("1.77"));
+    // Two invoice discounts do not compound: 10 % and 5 % of 50.00 -> -5.00 and -2.50.
+    plan = licences("2026-01-01");
+    discount five;
+    five.value = N("5");
+    plan.invoice_discounts = {pct, five};
+    EXPECT_EQ(test::nets(test::run_one(plan, {}, "2026-01-01")), (V{"50.00", "-5.00", "-2.50"}));
+}
+
 TEST(RunScenarios, ChangeInArrearsSplitsThePeriod) {
     billing_plan plan = licences("2026-01-01");
     plan.items.front().timing = billing_timing::in_arrears;

@@ -81,8 +81,10 @@ enum class discount_kind : std::uint8_t { percent, amount };
 //   invoice discount: percent: per VAT category and rate, round(base x value / 100); amount: value once
 //                     per invoice, split over the VAT groups in proportion to their base (remainder to
 //                     the largest), never more than the base. Base = the plan's charge, item-discount and
-//                     true-up lines on that invoice with a period start in the validity. Discounts do not
-//                     compound: each is computed on the undiscounted base.
+//                     true-up lines on that invoice with a period start in the validity; a percent discount
+//                     also covers credits for unused days (a refund of a discounted month is discounted
+//                     too, so a negative base gives a positive correction line). Discounts do not compound:
+//                     each is computed on the base before invoice discounts.
 struct discount {
     discount_kind kind = discount_kind::percent;
     decimal value;  // percent (10 = 10 %) or amount in the plan currency, > 0
