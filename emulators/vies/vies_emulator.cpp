@@ -1,9 +1,5 @@
 #include "vies_emulator.hpp"
 
-// GCC 12 reports asio's awaitable frame allocation as a new/delete mismatch (a false positive, GCC PR
-// 109224).
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>

@@ -21,10 +21,6 @@
 #include <thread>
 #include <vector>
 
-// GCC 12 reports asio's awaitable frame allocation as a new/delete mismatch (a false positive, GCC PR
-// 109224).
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
 extern char** environ;
 
 namespace fakturad::net {

@@ -12,10 +12,6 @@
 #include <string>
 #include <vector>
 
-// GCC 12 reports asio's awaitable frame allocation as a new/delete mismatch (a false positive, GCC PR
-// 109224).
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
 namespace fakturad::vies {
 namespace {
 

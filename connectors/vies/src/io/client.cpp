@@ -1,9 +1,5 @@
 #include "fakturad/vies/client.hpp"
 
-// GCC 12 reports asio's awaitable frame allocation as a new/delete mismatch (a false positive, GCC PR
-// 109224).
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-
 #include "fakturad/net/http_client.hpp"
 
 #include <boost/asio/as_tuple.hpp>
