@@ -3538,6 +3538,20 @@ struct emulator::state {
             return method_not_allowed(m);
         }
         if (p.size() == 4) {
+            // GET /sobjects/T/<Id>/<blob field>: the raw bytes of a base64 field (the URL records carry).
+            const field_def* blob = def->find_field(p[3]);
+            auto blob_id = normalize_id(p[2]);
+            if (m == "GET" && blob != nullptr && blob->type == "base64" && blob_id) {
+                const json::object* rec = find_record(*blob_id);
+                if (rec == nullptr || type_of_id(*blob_id) != def->name || !rec->at(blob->name).is_string()) {
+                    return error_response(not_found());
+                }
+                net::http_response res;
+                res.status = 200;
+                res.set("Content-Type", "application/octetstream");
+                res.body = base64url_decode(std::string(rec->at(blob->name).as_string()));
+                return res;
+            }
             return upsert(req, *def, p[2], p[3], query);
         }
         return error_response(not_found());

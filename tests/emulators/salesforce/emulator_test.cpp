@@ -531,6 +531,12 @@ TEST_F(Rest, ContentVersionMultipartStoresTheBinaryPart) {
     EXPECT_EQ(row.at("ContentSize"), static_cast<std::int64_t>(pdf.size()));
     auto links = body_of(query("SELECT Id FROM ContentDocumentLink WHERE LinkedEntityId = '" + acme + "'"));
     EXPECT_EQ(links.at("totalSize"), 1);
+    auto record = body_of(call("GET", "/sobjects/ContentVersion/" + cv));
+    const std::string data_url(record.at("VersionData").as_string());
+    EXPECT_EQ(data_url, "/services/data/v59.0/sobjects/ContentVersion/" + cv + "/VersionData");
+    auto bytes = org_->handle(make_request("GET", data_url));
+    EXPECT_EQ(bytes.status, 200U);
+    EXPECT_EQ(bytes.body, pdf);
 
     auto binary_only = make_request("POST", "/services/data/v59.0/sobjects/ContentVersion");
     binary_only.headers[1].value = "multipart/form-data; boundary=b0undary";
