@@ -16,7 +16,7 @@
 
 namespace fakturad::billing::test {
 
-inline civil_date D(std::string_view text) {
+inline civil_date date_of(std::string_view text) {
     auto r = parse_iso_date(text);
     if (auto* err = std::get_if<std::string>(&r)) {
         ADD_FAILURE() << *err;
@@ -25,24 +25,24 @@ inline civil_date D(std::string_view text) {
     return std::get<civil_date>(r);
 }
 
-inline decimal N(std::string_view text) { return parse_decimal_or_throw(text); }
+inline decimal dec(std::string_view text) { return parse_decimal_or_throw(text); }
 
-inline billing_period P(std::string_view text) {
+inline billing_period period_of(std::string_view text) {
     return std::get<billing_period>(parse_billing_period(text));
 }
 
 // Exact text of a decimal at its own scale, for readable comparisons ("19.35").
-inline std::string S(decimal d) { return to_string(d); }
+inline std::string str(decimal d) { return to_string(d); }
 
-inline vat_treatment vat19() { return {"S", N("19")}; }
-inline vat_treatment vat7() { return {"S", N("7")}; }
+inline vat_treatment vat19() { return {"S", dec("19")}; }
+inline vat_treatment vat7() { return {"S", dec("7")}; }
 
 inline pricing per_unit(std::string_view price, std::string_view cur = "EUR") {
     pricing p;
     p.model = pricing_model::per_unit;
     currency_prices c;
     c.cur = currency(cur);
-    c.price = N(price);
+    c.price = dec(price);
     p.prices.push_back(c);
     return p;
 }
@@ -57,11 +57,11 @@ inline plan_item recurring(
     std::string key, std::string_view qty, pricing price, vat_treatment vat = vat19()
 ) {
     plan_item item;
-    item.key = key;
     item.description = key;
+    item.key = std::move(key);
     item.type = charge_type::recurring;
     item.timing = billing_timing::in_advance;
-    item.quantity = N(qty);
+    item.quantity = dec(qty);
     item.price = std::move(price);
     item.vat = std::move(vat);
     return item;
@@ -83,8 +83,8 @@ inline billing_plan plan_with(std::string id, std::string_view start, std::vecto
     plan.id = std::move(id);
     plan.account = party{"A-1", "Kunde AG", {"rechnung@kunde.example"}, "DE999999999", "DE", {}};
     plan.seller = party{"DE01", "Muster Software GmbH", {}, "DE123456789", "DE", {}};
-    plan.start = D(start);
-    plan.period = P("P1M");
+    plan.start = date_of(start);
+    plan.period = period_of("P1M");
     plan.alignment = period_alignment::calendar;
     plan.language = "en";
     plan.items = std::move(items);
@@ -97,8 +97,8 @@ inline usage_record use(
 ) {
     usage_record r;
     r.item_key = std::move(item);
-    r.date = D(date);
-    r.quantity = N(qty);
+    r.date = date_of(date);
+    r.quantity = dec(qty);
     r.unique_key = std::move(key);
     r.sequence = seq;
     return r;
@@ -116,7 +116,7 @@ inline run_result run_one(
         u.plan_id = plan.id;
     }
     run_options options;
-    options.cutoff = D(cutoff);
+    options.cutoff = date_of(cutoff);
     options.max_periods_per_item = max_periods;
     std::vector<billing_plan> plans{plan};
     std::vector<plan_state> states{state};
@@ -133,7 +133,7 @@ inline std::vector<std::string> nets(const run_result& r) {
         return out;
     }
     for (const auto& l : r.drafts.front().lines) {
-        out.push_back(S(l.net));
+        out.push_back(str(l.net));
     }
     return out;
 }

@@ -13,7 +13,7 @@
 namespace fakturad::billing {
 namespace {
 
-using test::D;
+using test::date_of;
 
 struct format_case {
     const char* pattern;
@@ -37,7 +37,7 @@ TEST(Numbering, FormatsPatterns) {
     for (const auto& c : cases) {
         auto p = number_pattern::parse(c.pattern);
         ASSERT_TRUE(p.has_value()) << c.pattern << ": " << p.error().message;
-        EXPECT_EQ(p->format(c.value, D(c.date)), c.expected);
+        EXPECT_EQ(p->format(c.value, date_of(c.date)), c.expected);
     }
 }
 
@@ -103,24 +103,24 @@ TEST(Numbering, ResetMustBeVisibleInTheNumber) {
 
 TEST(Numbering, RangesDrawForwardPerPeriodKey) {
     number_range_spec spec{"DE01", "invoice", "RE-{YYYY}-{seq:06}", number_reset::yearly, 1};
-    EXPECT_EQ(period_key(number_reset::yearly, D("2026-03-01")), "2026");
-    EXPECT_EQ(period_key(number_reset::monthly, D("2026-03-01")), "2026-03");
-    EXPECT_EQ(period_key(number_reset::never, D("2026-03-01")), "");
+    EXPECT_EQ(period_key(number_reset::yearly, date_of("2026-03-01")), "2026");
+    EXPECT_EQ(period_key(number_reset::monthly, date_of("2026-03-01")), "2026-03");
+    EXPECT_EQ(period_key(number_reset::never, date_of("2026-03-01")), "");
     auto range = number_range::create(spec, "2026");
     ASSERT_TRUE(range.has_value());
     std::set<std::string> numbers;
     for (int i = 0; i < 3; ++i) {
-        auto drawn = range->draw(D("2026-12-31"));
+        auto drawn = range->draw(date_of("2026-12-31"));
         ASSERT_TRUE(drawn.has_value());
         numbers.insert(drawn->number);
     }
     EXPECT_EQ(numbers, (std::set<std::string>{"RE-2026-000001", "RE-2026-000002", "RE-2026-000003"}));
     // 2027 belongs to another range (the store keeps one row per period key): refused here.
-    auto wrong = range->draw(D("2027-01-01"));
+    auto wrong = range->draw(date_of("2027-01-01"));
     ASSERT_FALSE(wrong.has_value());
     EXPECT_EQ(wrong.error().message, "issue date 2027-01-01 belongs to range period '2027', not '2026'");
     auto next_year = number_range::create(spec, "2027");
-    EXPECT_EQ(next_year->draw(D("2027-01-01"))->number, "RE-2027-000001");
+    EXPECT_EQ(next_year->draw(date_of("2027-01-01"))->number, "RE-2027-000001");
     EXPECT_EQ(default_series(document_type::progress), "invoice");
     EXPECT_EQ(default_series(document_type::cancellation), "credit_note");
     EXPECT_EQ(default_series(document_type::pro_forma), "");

@@ -15,12 +15,15 @@
 namespace fakturad::billing {
 namespace {
 
-using test::N;
-using test::S;
+using test::dec;
+using test::str;
 
 // (0,10] at 1.00, (10,50] at 0.80, (50, open) at 0.50
 std::vector<price_tier> three_tiers() {
-    return {{N("10"), N("1.00"), N("0")}, {N("50"), N("0.80"), N("0")}, {std::nullopt, N("0.50"), N("0")}};
+    return {
+        {dec("10"), dec("1.00"), dec("0")},
+        {dec("50"), dec("0.80"), dec("0")},
+        {std::nullopt, dec("0.50"), dec("0")}};
 }
 
 pricing tiered_pricing(pricing_model model, std::vector<price_tier> tiers) {
@@ -44,9 +47,9 @@ struct price_case {
 decimal evaluate(const pricing& p, const char* q, std::optional<const char*> tier_q) {
     EXPECT_EQ(check_pricing(p), std::nullopt);
     price_input in;
-    in.quantity = N(q);
+    in.quantity = dec(q);
     if (tier_q) {
-        in.tier_quantity = N(*tier_q);
+        in.tier_quantity = dec(*tier_q);
     }
     auto r = evaluate_price(p, p.prices.front(), in);
     EXPECT_TRUE(r.has_value());
@@ -57,18 +60,20 @@ TEST(PricingScenarios, EveryModelAtItsBoundaries) {
     const auto graduated = tiered_pricing(pricing_model::tiered, three_tiers());
     const auto volume = tiered_pricing(pricing_model::volume, three_tiers());
     const auto graduated_fees = tiered_pricing(
-        pricing_model::tiered, {{N("10"), N("0"), N("20.00")}, {std::nullopt, N("1.50"), N("5.00")}}
+        pricing_model::tiered, {{dec("10"), dec("0"), dec("20.00")}, {std::nullopt, dec("1.50"), dec("5.00")}}
     );
     const auto volume_fees = tiered_pricing(
-        pricing_model::volume, {{N("10"), N("1.00"), N("10.00")}, {std::nullopt, N("0.50"), N("0")}}
+        pricing_model::volume, {{dec("10"), dec("1.00"), dec("10.00")}, {std::nullopt, dec("0.50"), dec("0")}}
     );
     const auto stairs = tiered_pricing(
         pricing_model::stairstep,
-        {{N("10"), N("0"), N("100.00")}, {N("50"), N("0"), N("400.00")}, {std::nullopt, N("0"), N("700.00")}}
+        {{dec("10"), dec("0"), dec("100.00")},
+         {dec("50"), dec("0"), dec("400.00")},
+         {std::nullopt, dec("0"), dec("700.00")}}
     );
     pricing package = test::per_unit("5.00");
     package.model = pricing_model::package;
-    package.package_size = N("100");
+    package.package_size = dec("100");
     const auto unit = test::per_unit("19.99");
     const auto fee = test::flat("49.00");
 
@@ -122,7 +127,7 @@ TEST(PricingScenarios, EveryModelAtItsBoundaries) {
     };
     for (const auto& c : cases) {
         const decimal amount = evaluate(c.price, c.quantity, c.tier_quantity);
-        EXPECT_EQ(amount, N(c.amount)) << c.name << ": " << c.why << " (got " << S(amount) << ")";
+        EXPECT_EQ(amount, dec(c.amount)) << c.name << ": " << c.why << " (got " << str(amount) << ")";
     }
 }
 
@@ -138,11 +143,11 @@ struct commission_case {
 TEST(PricingScenarios, PercentageCommissionWithPeriodMinMax) {
     pricing p;
     p.model = pricing_model::percentage;
-    p.percent = N("2.5");
+    p.percent = dec("2.5");
     currency_prices c;
-    c.per_transaction_fee = N("0.10");
-    c.minimum = N("50.00");
-    c.maximum = N("500.00");
+    c.per_transaction_fee = dec("0.10");
+    c.minimum = dec("50.00");
+    c.maximum = dec("500.00");
     p.prices.push_back(c);
     ASSERT_EQ(check_pricing(p), std::nullopt);
     const std::vector<commission_case> cases{
@@ -155,47 +160,48 @@ TEST(PricingScenarios, PercentageCommissionWithPeriodMinMax) {
     };
     for (const auto& k : cases) {
         price_input in;
-        in.transaction_volume = N(k.volume);
+        in.transaction_volume = dec(k.volume);
         in.transaction_count = k.transactions;
         auto r = evaluate_price(p, p.prices.front(), in);
         ASSERT_TRUE(r.has_value());
-        EXPECT_EQ(r->amount, N(k.amount)) << k.why << " got " << S(r->amount);
+        EXPECT_EQ(r->amount, dec(k.amount)) << k.why << " got " << str(r->amount);
         EXPECT_EQ(r->raised_to_min, k.raised) << k.why;
         EXPECT_EQ(r->capped, k.capped) << k.why;
-        EXPECT_EQ(r->quantity, N("1"));
+        EXPECT_EQ(r->quantity, dec("1"));
     }
 }
 
 TEST(PricingScenarios, MaximumCapsEveryModel) {
     pricing p = test::per_unit("10.00");
-    p.prices.front().maximum = N("100.00");
+    p.prices.front().maximum = dec("100.00");
     price_input in;
-    in.quantity = N("12");  // 12 x 10.00 = 120.00 > 100.00
+    in.quantity = dec("12");  // 12 x 10.00 = 120.00 > 100.00
     auto r = evaluate_price(p, p.prices.front(), in);
     ASSERT_TRUE(r.has_value());
-    EXPECT_EQ(r->amount, N("100.00"));
+    EXPECT_EQ(r->amount, dec("100.00"));
     EXPECT_TRUE(r->capped);
 }
 
 TEST(PricingScenarios, RejectsMalformedPricing) {
-    auto open_middle =
-        tiered_pricing(pricing_model::tiered, {{std::nullopt, N("1"), N("0")}, {N("5"), N("1"), N("0")}});
+    auto open_middle = tiered_pricing(
+        pricing_model::tiered, {{std::nullopt, dec("1"), dec("0")}, {dec("5"), dec("1"), dec("0")}}
+    );
     EXPECT_EQ(check_pricing(open_middle), "only the last tier may be open (without up_to) (EUR)");
-    auto closed_last = tiered_pricing(pricing_model::volume, {{N("10"), N("1"), N("0")}});
+    auto closed_last = tiered_pricing(pricing_model::volume, {{dec("10"), dec("1"), dec("0")}});
     EXPECT_EQ(
         check_pricing(closed_last),
         "the last tier must be open (without up_to), so that every quantity has a price (EUR)"
     );
     auto decreasing = tiered_pricing(
         pricing_model::tiered,
-        {{N("10"), N("1"), N("0")}, {N("10"), N("1"), N("0")}, {std::nullopt, N("1"), N("0")}}
+        {{dec("10"), dec("1"), dec("0")}, {dec("10"), dec("1"), dec("0")}, {std::nullopt, dec("1"), dec("0")}}
     );
     EXPECT_EQ(check_pricing(decreasing), "tiers must have increasing up_to bounds above 0 (EUR)");
     auto negative = test::per_unit("-1.00");
     EXPECT_EQ(check_pricing(negative), "prices must not be negative (a credit is a negative quantity) (EUR)");
     pricing package = test::per_unit("1.00");
     package.model = pricing_model::package;
-    package.package_size = N("0");
+    package.package_size = dec("0");
     EXPECT_EQ(check_pricing(package), "package_size must be above 0");
 }
 
@@ -226,9 +232,9 @@ TEST(ProrationScenarios, ActualDaysRoundedOnce) {
         {"0.009", 1, 1, "EUR", "0.01", "below a cent rounds up from 0.005"},
     };
     for (const auto& c : cases) {
-        auto r = prorate(N(c.amount), c.days, c.period_days, currency(c.currency));
+        auto r = prorate(dec(c.amount), c.days, c.period_days, currency(c.currency));
         ASSERT_TRUE(r.has_value()) << c.why;
-        EXPECT_TRUE(identical(*r, N(c.expected))) << c.why << " got " << S(*r);
+        EXPECT_TRUE(identical(*r, dec(c.expected))) << c.why << " got " << str(*r);
     }
 }
 

@@ -20,8 +20,8 @@
 namespace fakturad::billing {
 namespace {
 
-using test::D;
-using test::N;
+using test::date_of;
+using test::dec;
 
 class generator {
 public:
@@ -41,7 +41,7 @@ public:
                decimal::from_parts(between(0, 9), scale).value();
     }
 
-    civil_date date(const char* from, int days) { return add_days(D(from), between(0, days)); }
+    civil_date date(const char* from, int days) { return add_days(date_of(from), between(0, days)); }
 
     std::vector<price_tier> tiers(int scale) {
         std::vector<price_tier> out;
@@ -64,17 +64,17 @@ public:
         static const std::vector<std::string> currencies{"EUR", "EUR", "JPY", "BHD", "USD", "CHF"};
         static const std::vector<std::string> periods{"P1M", "P1M", "P3M", "P1Y", "P14D", "P1W", "P2M"};
         static const std::vector<vat_treatment> vats{
-            {"S", N("19")},
-            {"S", N("7")},
-            {"Z", N("0")},
-            {"E", N("0")},
-            {"AE", N("0")},
-            {"S", N("5.5")},
-            {"S", N("8.1")}};
+            {"S", dec("19")},
+            {"S", dec("7")},
+            {"Z", dec("0")},
+            {"E", dec("0")},
+            {"AE", dec("0")},
+            {"S", dec("5.5")},
+            {"S", dec("8.1")}};
         billing_plan p = test::plan_with("P-" + std::to_string(index), "2025-01-01", {});
         p.cur = currency(pick(currencies));
         p.start = date("2025-01-01", 500);
-        p.period = test::P(pick(periods));
+        p.period = test::period_of(pick(periods));
         p.alignment = chance(50) ? period_alignment::calendar : period_alignment::anniversary;
         p.rounding = chance(30) ? vat_rounding::per_line : vat_rounding::per_category;
         if (chance(30)) {
@@ -134,7 +134,7 @@ public:
                 item.end = add_days(item.start.value_or(p.start), between(0, 400));
             }
             if (chance(20)) {
-                item.period = test::P(pick(periods));
+                item.period = test::period_of(pick(periods));
             }
             if (item.type == charge_type::recurring && chance(30)) {
                 civil_date at = add_days(item.start.value_or(p.start), between(1, 60));
@@ -235,6 +235,7 @@ void apply_all(const run_result& r, std::vector<plan_state>& states) {
 
 std::vector<plan_state> empty_states(const std::vector<billing_plan>& plans) {
     std::vector<plan_state> states;
+    states.reserve(plans.size());
     for (const auto& p : plans) {
         states.push_back(plan_state{p.id, {}});
     }
@@ -258,9 +259,12 @@ TEST(BillingProperty, TotalsAddUpAndCancellationsMirror) {
             ++drafts;
             check_totals(d);
             invoice original = d;
-            ASSERT_TRUE(finalize(original, {"RE-" + std::to_string(drafts), D("2027-01-01")}).has_value());
+            ASSERT_TRUE(
+                finalize(original, {"RE-" + std::to_string(drafts), date_of("2027-01-01")}).has_value()
+            );
             invoice storno = make_cancellation(original, {}).value();
-            ASSERT_TRUE(finalize(storno, {"GS-" + std::to_string(drafts), D("2027-01-02")}).has_value());
+            ASSERT_TRUE(finalize(storno, {"GS-" + std::to_string(drafts), date_of("2027-01-02")}).has_value()
+            );
             ASSERT_EQ(signed_total(original) + signed_total(storno), decimal{});
             ASSERT_EQ(storno.totals.breakdown.size(), original.totals.breakdown.size());
             for (std::size_t i = 0; i < storno.totals.breakdown.size(); ++i) {
@@ -306,7 +310,7 @@ TEST(BillingProperty, IncrementalRunsEqualOneCatchUpAndNeverRebill) {
             usage.insert(usage.end(), u.begin(), u.end());
         }
         std::vector<civil_date> cutoffs;
-        civil_date c = D("2025-02-01");
+        civil_date c = date_of("2025-02-01");
         for (int i = 0; i < 5; ++i) {
             c = add_days(c, g.between(1, 200));
             cutoffs.push_back(c);
@@ -373,7 +377,7 @@ TEST(BillingProperty, ChangesNeverOverCredit) {
     for (int round = 0; round < 200; ++round) {
         billing_plan p = test::plan_with("P-1", "2026-01-01", {});
         p.start = g.date("2025-01-01", 300);
-        p.period = test::P(g.chance(50) ? "P1M" : "P3M");
+        p.period = test::period_of(g.chance(50) ? "P1M" : "P3M");
         p.alignment = g.chance(50) ? period_alignment::calendar : period_alignment::anniversary;
         plan_item item = test::recurring("lic", std::to_string(g.between(1, 20)), test::per_unit("10.00"));
         item.timing = g.chance(70) ? billing_timing::in_advance : billing_timing::in_arrears;
