@@ -201,7 +201,12 @@ billing_result<price_evaluation> evaluate_price(
         if (p.model != pricing_model::flat_fee && p.model != pricing_model::per_unit) {
             out.amount = q.is_negative() ? magnitude.negated() : magnitude;
             out.quantity = q;
-            out.unit_price = abs_q.is_zero() ? decimal{} : detail::div_round(magnitude, abs_q, 6).trimmed();
+            // The average price per unit, 6 places at most and at least the currency's.
+            const decimal average =
+                abs_q.is_zero() ? decimal{} : detail::div_round(magnitude, abs_q, 6).trimmed();
+            out.unit_price = average.scale() < prices.cur.minor_units()
+                                 ? detail::at_scale(average, prices.cur.minor_units())
+                                 : average;
         }
         if (prices.maximum && out.amount.abs() > *prices.maximum) {
             out.amount = out.amount.is_negative() ? prices.maximum->negated() : *prices.maximum;

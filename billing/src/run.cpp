@@ -358,7 +358,8 @@ private:
         const std::size_t index = lines_->size();
         invoice_line& line = push_line(line_kind::charge, &ic.item);
         line.quantity = eval->quantity;
-        line.unit_price = eval->unit_price;
+        // A commission is one amount: its price is the rounded fee, not the exact one.
+        line.unit_price = ic.item.price.model == pricing_model::percentage ? net.abs() : eval->unit_price;
         line.period = r;
         line.net = net;
         std::string& text = line.description;
