@@ -1,6 +1,7 @@
 #include "fakturad/billing/plan_yaml.hpp"
 
 #include "fakturad/core/decimal.hpp"
+#include "fakturad/core/edit_distance.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -12,23 +13,6 @@
 
 namespace fakturad::billing {
 namespace {
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) {
-        row[j] = j;
-    }
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
 
 std::string describe(const YAML::Node& n) {
     if (n.IsMap()) {

@@ -1,5 +1,7 @@
 #include "text.hpp"
 
+#include "fakturad/core/edit_distance.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <vector>
@@ -11,24 +13,6 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
                return std::tolower(static_cast<unsigned char>(x)) ==
                       std::tolower(static_cast<unsigned char>(y));
            });
-}
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) {
-        row[j] = j;
-    }
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t above = row[j];
-            const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
 }
 
 std::optional<std::string> nearest(std::string_view word, std::span<const std::string> candidates) {

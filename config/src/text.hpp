@@ -11,8 +11,6 @@ namespace fakturad::config::detail {
 [[nodiscard]] bool iequals(std::string_view a, std::string_view b) noexcept;
 
 // Levenshtein distance, case-sensitive.
-[[nodiscard]] std::size_t edit_distance(std::string_view a, std::string_view b);
-
 // The candidate closest to `word` when it is close enough to be a likely typo, else nullopt.
 [[nodiscard]] std::optional<std::string> nearest(
     std::string_view word, std::span<const std::string> candidates

@@ -2,6 +2,7 @@
 
 #include "fakturad/billing/tax/geography.hpp"
 #include "fakturad/billing/tax/rate_tables.hpp"
+#include "fakturad/core/edit_distance.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -13,23 +14,6 @@ namespace fakturad::billing::tax {
 namespace {
 
 using std::chrono::year_month_day;
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) {
-        row[j] = j;
-    }
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0U : 1U)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
 
 std::string join(std::span<const std::string_view> words) {
     std::string out;
