@@ -3,6 +3,7 @@
 // every kill the parent reopens the file and checks that SQLite and the schema are intact, that no
 // transaction is half there, and that every transaction the child saw commit is still there.
 
+#include "../../unit/store/store_test_support.hpp"
 #include "fakturad/store/sqlite_store.hpp"
 
 #include <gmock/gmock.h>
@@ -28,29 +29,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr std::string_view ts = "'2026-11-27T09:00:00.000Z'";
-const instant t0 = std::chrono::sys_days{std::chrono::year{2026} / 11 / 27} + std::chrono::hours{9};
-
-class temp_dir {
-public:
-    temp_dir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "fakturad-crash-XXXXXX").string();
-        if (mkdtemp(pattern.data()) == nullptr) {
-            throw std::runtime_error("mkdtemp failed for " + pattern);
-        }
-        path_ = pattern;
-    }
-    ~temp_dir() {
-        std::error_code ignored;
-        std::filesystem::remove_all(path_, ignored);
-    }
-    temp_dir(const temp_dir&) = delete;
-    temp_dir& operator=(const temp_dir&) = delete;
-    [[nodiscard]] const std::filesystem::path& path() const { return path_; }
-
-private:
-    std::filesystem::path path_;
-};
+using test_support::t0;
+using test_support::temp_dir;
+using test_support::ts;
 
 std::int64_t lines_of(std::int64_t invoice_id) { return 1 + invoice_id % 7; }
 std::int64_t line_net(std::int64_t invoice_id, std::int64_t position) { return invoice_id * 10 + position; }
@@ -201,23 +182,7 @@ TEST(StoreCrashTest, KillNineNeverLeavesHalfATransaction) {
     {
         auto store = sqlite_store::open({.path = path}, log);
         store.execute_for_test(
-            "INSERT INTO legal_entities (id, code, name, country, created_at, updated_at)"
-            " VALUES (1, 'de', 'Muster GmbH', 'DE', " +
-            std::string(ts) + ", " + std::string(ts) +
-            ");"
-            "INSERT INTO accounts (id, sf_id, name, raw_data, sf_system_modstamp, synced_at)"
-            " VALUES (1, '001000000000001AAA', 'Kunde AG', '{}', " +
-            std::string(ts) + ", " + std::string(ts) +
-            ");"
-            "INSERT INTO billing_plans (id, source_object, source_record_id, account_id, legal_entity_id, "
-            "currency,"
-            " language, start_date, billing_period, alignment, status, source_data, sf_system_modstamp, "
-            "created_at,"
-            " updated_at) VALUES (1, 'Contract', '800000000000001AAA', 1, 1, 'EUR', 'de', '2026-01-01', "
-            "'P1M',"
-            " 'calendar', 'active', '{}', " +
-            std::string(ts) + ", " + std::string(ts) + ", " + std::string(ts) +
-            ");"
+            test_support::seed_entity_account_plan_sql() +
             "INSERT INTO number_ranges (id, legal_entity_id, document_type, period_key, pattern, next_value)"
             " VALUES (1, 1, 'invoice', '2026', 'RE-{seq}', 1);"
         );

@@ -13,29 +13,13 @@ namespace {
 using test_support::temp_dir;
 using ::testing::HasSubstr;
 
-constexpr std::string_view ts = "'2026-11-27T09:00:00.000Z'";
+using test_support::ts;
 
 class SchemaTest : public ::testing::Test {
 protected:
     void SetUp() override {
         store.execute_for_test(
-            "INSERT INTO legal_entities (id, code, name, country, created_at, updated_at)"
-            " VALUES (1, 'de', 'Muster GmbH', 'DE', " +
-            std::string(ts) + ", " + std::string(ts) +
-            ");"
-            "INSERT INTO accounts (id, sf_id, name, raw_data, sf_system_modstamp, synced_at)"
-            " VALUES (1, '001000000000001AAA', 'Kunde AG', '{}', " +
-            std::string(ts) + ", " + std::string(ts) +
-            ");"
-            "INSERT INTO billing_plans (id, source_object, source_record_id, account_id, legal_entity_id, "
-            "currency,"
-            " language, start_date, billing_period, alignment, status, source_data, sf_system_modstamp, "
-            "created_at,"
-            " updated_at) VALUES (1, 'Contract', '800000000000001AAA', 1, 1, 'EUR', 'de', '2026-01-01', "
-            "'P1M',"
-            " 'calendar', 'active', '{}', " +
-            std::string(ts) + ", " + std::string(ts) + ", " + std::string(ts) +
-            ");"
+            test_support::seed_entity_account_plan_sql() +
             "INSERT INTO plan_items (id, plan_id, source_item_key, description, charge_type, pricing_model,"
             " pricing_data, quantity, start_date, timing, created_at, updated_at) VALUES (1, 1, 'line-1', "
             "'Hosting',"

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace fakturad::store::test_support {
@@ -41,6 +42,30 @@ private:
 
 // 2026-11-27T09:00:00.000Z, the tests' "now".
 inline const instant t0 = std::chrono::sys_days{std::chrono::year{2026} / 11 / 27} + std::chrono::hours{9};
+
+// The same instant as an SQL text literal, for rows written with execute_for_test.
+inline constexpr std::string_view ts = "'2026-11-27T09:00:00.000Z'";
+
+// Legal entity 1 (DE), account 1 and billing plan 1 (a monthly contract in EUR): the rows most schema tests
+// build on.
+inline std::string seed_entity_account_plan_sql() {
+    const std::string t(ts);
+    return "INSERT INTO legal_entities (id, code, name, country, created_at, updated_at)"
+           " VALUES (1, 'de', 'Muster GmbH', 'DE', " +
+           t + ", " + t +
+           ");"
+           "INSERT INTO accounts (id, sf_id, name, raw_data, sf_system_modstamp, synced_at)"
+           " VALUES (1, '001000000000001AAA', 'Kunde AG', '{}', " +
+           t + ", " + t +
+           ");"
+           "INSERT INTO billing_plans (id, source_object, source_record_id, account_id, legal_entity_id, "
+           "currency,"
+           " language, start_date, billing_period, alignment, status, source_data, sf_system_modstamp, "
+           "created_at,"
+           " updated_at) VALUES (1, 'Contract', '800000000000001AAA', 1, 1, 'EUR', 'de', '2026-01-01', 'P1M',"
+           " 'calendar', 'active', '{}', " +
+           t + ", " + t + ", " + t + ");";
+}
 
 class capturing_logger final : public logger {
 public:
