@@ -99,6 +99,8 @@ struct checkpoint_result {
     std::int64_t checkpointed = 0;  // frames copied into the database file
 };
 
+struct invoice_store_access;
+
 class sqlite_store {
 public:
     // Opens or creates the database at `options.path`, configures the connection (WAL, foreign keys,
@@ -177,6 +179,7 @@ public:
 
 private:
     friend class transaction;
+    friend struct invoice_store_access;  // the repositories run on this connection
     struct impl;
     explicit sqlite_store(std::unique_ptr<impl> state) noexcept;
 
