@@ -160,4 +160,18 @@ decimal signed_total(const invoice& doc) noexcept {
     return is_credit_document(doc.type) ? doc.totals.gross.negated() : doc.totals.gross;
 }
 
+billing_result<std::optional<decimal>> vat_total_in_accounting_currency(const invoice& doc) {
+    if (!doc.vat_currency) {
+        return std::optional<decimal>{};
+    }
+    auto converted = multiply(
+        doc.totals.tax, doc.vat_currency->rate, doc.vat_currency->cur.minor_units(), commercial_rounding
+    );
+    if (!converted) {
+        return billing_error{
+            billing_errc::arithmetic, "VAT total in " + std::string(doc.vat_currency->cur.code())};
+    }
+    return std::optional<decimal>{*converted};
+}
+
 }  // namespace fakturad::billing

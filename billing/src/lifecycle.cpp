@@ -101,6 +101,9 @@ invoice draft_header(const billing_plan& plan, document_type type) {
     doc.terms = plan.terms;
     doc.rounding = plan.rounding;
     doc.contract_id = plan.contract_id;
+    doc.references = plan.references;
+    doc.payment = plan.payment;
+    doc.vat_exemptions = plan.vat_exemptions;
     if (!plan.id.empty()) {
         doc.plan_ids.push_back(plan.id);
     }

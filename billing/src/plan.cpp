@@ -16,6 +16,74 @@ std::string_view to_string(charge_type t) noexcept {
     return "unknown";
 }
 
+std::optional<std::string> check_iban(std::string_view iban) {
+    std::string compact;
+    for (char c : iban) {
+        if (c != ' ') {
+            compact += c;
+        }
+    }
+    const auto is_upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+    const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+    if (compact.size() < 15 || compact.size() > 34 || !is_upper(compact[0]) || !is_upper(compact[1]) ||
+        !is_digit(compact[2]) || !is_digit(compact[3])) {
+        return "'" + std::string(iban.substr(0, 40)) +
+               "' is not an IBAN (country code, 2 check digits, then up to 30 letters or digits)";
+    }
+    // ISO 13616: move the first four characters to the end, letters become 10..35, the number mod 97 is 1.
+    const std::string rotated = compact.substr(4) + compact.substr(0, 4);
+    int remainder = 0;
+    for (char c : rotated) {
+        if (is_digit(c)) {
+            remainder = (remainder * 10 + (c - '0')) % 97;
+        } else if (is_upper(c)) {
+            const int v = c - 'A' + 10;
+            remainder = (remainder * 100 + v) % 97;
+        } else {
+            return "IBAN '" + std::string(iban.substr(0, 40)) +
+                   "' may hold only upper-case letters and digits";
+        }
+    }
+    if (remainder != 1) {
+        return "IBAN '" + std::string(iban.substr(0, 40)) + "' has wrong check digits (mod 97 is not 1)";
+    }
+    return std::nullopt;
+}
+
+std::string_view to_string(payment_means_code c) noexcept {
+    switch (c) {
+        case payment_means_code::credit_transfer:
+            return "credit_transfer";
+        case payment_means_code::direct_debit:
+            return "direct_debit";
+        case payment_means_code::card:
+            return "card";
+    }
+    return "unknown";
+}
+
+std::optional<payment_means_code> parse_payment_means_code(std::string_view text) noexcept {
+    for (auto c :
+         {payment_means_code::credit_transfer, payment_means_code::direct_debit, payment_means_code::card}) {
+        if (to_string(c) == text) {
+            return c;
+        }
+    }
+    return std::nullopt;
+}
+
+std::string_view untdid_4461_code(payment_means_code c) noexcept {
+    switch (c) {
+        case payment_means_code::credit_transfer:
+            return "58";
+        case payment_means_code::direct_debit:
+            return "59";
+        case payment_means_code::card:
+            return "48";
+    }
+    return "1";
+}
+
 std::optional<charge_type> parse_charge_type(std::string_view text) noexcept {
     for (auto t : {charge_type::recurring, charge_type::one_time, charge_type::usage}) {
         if (to_string(t) == text) {

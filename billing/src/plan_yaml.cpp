@@ -312,12 +312,59 @@ private:
     std::vector<plan_file_error>& errors_;
 };
 
-constexpr std::array<std::string_view, 6> party_keys{"id", "name", "emails", "vat_id", "country", "address"};
-constexpr std::array<std::string_view, 6> entity_keys{
-    "code", "name", "emails", "vat_id", "country", "address"};
-constexpr std::array<std::string_view, 19> plan_keys{
+constexpr std::array<std::string_view, 14> party_keys{
+    "id",
+    "name",
+    "emails",
+    "vat_id",
+    "country",
+    "address",
+    "postcode",
+    "city",
+    "subdivision",
+    "tax_number",
+    "registration_id",
+    "legal_registration",
+    "contact",
+    "electronic_address"};
+constexpr std::array<std::string_view, 16> entity_keys{
+    "code",
+    "name",
+    "emails",
+    "vat_id",
+    "country",
+    "address",
+    "postcode",
+    "city",
+    "subdivision",
+    "tax_number",
+    "registration_id",
+    "legal_registration",
+    "contact",
+    "electronic_address",
+    "bank_account",
+    "creditor_id"};
+constexpr std::array<std::string_view, 3> contact_keys{"name", "phone", "email"};
+constexpr std::array<std::string_view, 2> endpoint_keys{"scheme", "value"};
+constexpr std::array<std::string_view, 3> bank_keys{"iban", "bic", "account_name"};
+constexpr std::array<std::string_view, 7> payment_means_keys{
+    "type",
+    "mandate_reference",
+    "debtor_iban",
+    "card_last_digits",
+    "card_holder",
+    "card_network",
+    "remittance"};
+constexpr std::array<std::string_view, 3> payment_means_names{"credit_transfer", "direct_debit", "card"};
+constexpr std::array<std::string_view, 3> exemption_keys{"category", "code", "text"};
+constexpr std::array<std::string_view, 24> plan_keys{
     "id",
     "contract",
+    "buyer_reference",
+    "order_reference",
+    "contract_reference",
+    "payment_means",
+    "vat_exemptions",
     "account",
     "bill_to",
     "currency",
@@ -384,19 +431,36 @@ constexpr std::array<std::string_view, 4> renewal_keys{"auto", "term", "notice",
 constexpr std::array<std::string_view, 2> alignment_names{"anniversary", "calendar"};
 constexpr std::array<std::string_view, 2> rounding_names{"per_category", "per_line"};
 constexpr std::array<std::string_view, 3> root_keys{"legal_entities", "plans", "drafts"};
-constexpr std::array<std::string_view, 6> draft_keys{"plan", "type", "items", "period", "lines", "notes"};
+constexpr std::array<std::string_view, 12> draft_keys{
+    "plan",
+    "type",
+    "items",
+    "period",
+    "lines",
+    "notes",
+    "id",
+    "share",
+    "corrects",
+    "credit",
+    "finalize",
+    "vat_currency"};
+constexpr std::array<std::string_view, 3> share_keys{"percent", "amount", "label"};
+constexpr std::array<std::string_view, 2> credit_keys{"lines", "reason"};
+constexpr std::array<std::string_view, 3> credit_line_keys{"line", "quantity", "amount"};
+constexpr std::array<std::string_view, 2> finalize_keys{"number", "issue_date"};
+constexpr std::array<std::string_view, 2> vat_currency_keys{"code", "rate"};
 constexpr std::array<std::string_view, 6> line_keys{
     "description", "quantity", "unit_price", "unit", "vat", "period"};
 constexpr std::array<std::string_view, 2> range_keys{"from", "to"};
-constexpr std::array<std::string_view, 6> draft_type_names{
-    "invoice", "pro_forma", "advance", "progress", "partial", "final"};
+constexpr std::array<std::string_view, 8> draft_type_names{
+    "invoice", "pro_forma", "advance", "progress", "partial", "final", "cancellation", "credit_note"};
 
 class plan_reader {
 public:
     plan_reader(reader& r, const std::vector<party>& entities) : r_(r), entities_(entities) {}
 
     std::optional<party> read_party(const YAML::Node& n, const std::string& path, bool entity) {
-        if (!r_.mapping(n, path, entity ? entity_keys : party_keys)) {
+        if (!r_.mapping(n, path, entity ? keys(entity_keys) : keys(party_keys))) {
             return std::nullopt;
         }
         party p;
@@ -406,7 +470,123 @@ public:
         p.vat_id = r_.text(n, "vat_id", path, false).value_or("");
         p.country = r_.text(n, "country", path, false).value_or("");
         p.address = r_.strings(n, "address", path);
+        p.postcode = r_.text(n, "postcode", path, false).value_or("");
+        p.city = r_.text(n, "city", path, false).value_or("");
+        p.subdivision = r_.text(n, "subdivision", path, false).value_or("");
+        p.tax_number = r_.text(n, "tax_number", path, false).value_or("");
+        p.registration_id = r_.text(n, "registration_id", path, false).value_or("");
+        p.legal_registration = r_.text(n, "legal_registration", path, false).value_or("");
+        if (const YAML::Node c = n["contact"]; c.IsDefined() && !c.IsNull()) {
+            const std::string cp = reader::join(path, "contact");
+            if (r_.mapping(c, cp, contact_keys)) {
+                p.invoice_contact.name = r_.text(c, "name", cp, false).value_or("");
+                p.invoice_contact.phone = r_.text(c, "phone", cp, false).value_or("");
+                p.invoice_contact.email = r_.text(c, "email", cp, false).value_or("");
+            }
+        }
+        if (const YAML::Node e = n["electronic_address"]; e.IsDefined() && !e.IsNull()) {
+            const std::string ep = reader::join(path, "electronic_address");
+            if (r_.mapping(e, ep, endpoint_keys)) {
+                auto scheme = r_.text(e, "scheme", ep, true);
+                auto value = r_.text(e, "value", ep, true);
+                if (scheme && value) {
+                    p.endpoint = electronic_address{*scheme, *value};
+                }
+            }
+        }
+        if (const YAML::Node b = n["bank_account"]; entity && b.IsDefined() && !b.IsNull()) {
+            const std::string bp = reader::join(path, "bank_account");
+            if (r_.mapping(b, bp, bank_keys)) {
+                bank_account account;
+                account.iban = r_.text(b, "iban", bp, true).value_or("");
+                account.bic = r_.text(b, "bic", bp, false).value_or("");
+                account.account_name = r_.text(b, "account_name", bp, false).value_or("");
+                if (auto problem = check_iban(account.iban); problem && !account.iban.empty()) {
+                    r_.error(b["iban"].Mark(), reader::join(bp, "iban"), *problem);
+                }
+                p.bank = std::move(account);
+            }
+        }
+        if (entity) {
+            p.creditor_id = r_.text(n, "creditor_id", path, false).value_or("");
+        }
         return p;
+    }
+
+    // payment_means: the seller must hold what the means needs (bank account, creditor identifier).
+    std::optional<payment_means> read_payment_means(
+        const YAML::Node& n, const std::string& path, const party& seller
+    ) {
+        if (!r_.mapping(n, path, payment_means_keys)) {
+            return std::nullopt;
+        }
+        auto code = r_.choice<payment_means_code>(
+            n, "type", path, payment_means_names, parse_payment_means_code, true
+        );
+        if (!code) {
+            return std::nullopt;
+        }
+        payment_means pm;
+        pm.code = *code;
+        pm.remittance = r_.text(n, "remittance", path, false).value_or("");
+        pm.mandate_reference =
+            r_.text(n, "mandate_reference", path, pm.code == payment_means_code::direct_debit).value_or("");
+        pm.debtor_iban =
+            r_.text(n, "debtor_iban", path, pm.code == payment_means_code::direct_debit).value_or("");
+        pm.card_last_digits =
+            r_.text(n, "card_last_digits", path, pm.code == payment_means_code::card).value_or("");
+        pm.card_holder = r_.text(n, "card_holder", path, false).value_or("");
+        pm.card_network = r_.text(n, "card_network", path, pm.code == payment_means_code::card).value_or("");
+        if (!pm.debtor_iban.empty()) {
+            if (auto problem = check_iban(pm.debtor_iban)) {
+                r_.error(n["debtor_iban"].Mark(), reader::join(path, "debtor_iban"), *problem);
+            }
+        }
+        if (pm.code == payment_means_code::credit_transfer && !seller.bank) {
+            r_.error(
+                n.Mark(),
+                path,
+                "a credit transfer needs the seller's bank_account (legal_entities[].bank_account.iban)"
+            );
+        }
+        if (pm.code == payment_means_code::direct_debit && seller.creditor_id.empty()) {
+            r_.error(
+                n.Mark(),
+                path,
+                "a direct debit needs the seller's SEPA creditor id (legal_entities[].creditor_id)"
+            );
+        }
+        return pm;
+    }
+
+    std::vector<vat_exemption> read_exemptions(const YAML::Node& n, const std::string& path) {
+        std::vector<vat_exemption> out;
+        if (!n.IsDefined() || n.IsNull() || !r_.sequence(n, path)) {
+            return out;
+        }
+        for (std::size_t i = 0; i < n.size(); ++i) {
+            const std::string p = reader::index(path, i);
+            if (!r_.mapping(n[i], p, exemption_keys)) {
+                continue;
+            }
+            vat_exemption e;
+            e.category = r_.text(n[i], "category", p, true).value_or("");
+            e.code = r_.text(n[i], "code", p, false).value_or("");
+            e.text = r_.text(n[i], "text", p, false).value_or("");
+            if (e.code.empty() && e.text.empty()) {
+                r_.error(n[i].Mark(), p, "an exemption needs a VATEX code, a text or both");
+            }
+            if (!e.category.empty() && vat_exemption_required(e.category) != std::optional<bool>{true}) {
+                r_.error(
+                    n[i]["category"].Mark(),
+                    reader::join(p, "category"),
+                    "category '" + e.category.substr(0, 8) +
+                        "' takes no exemption reason (only E, AE, K, G, O)"
+                );
+            }
+            out.push_back(std::move(e));
+        }
+        return out;
     }
 
     std::vector<discount> read_discounts(const YAML::Node& parent, const std::string& path) {
@@ -689,6 +869,10 @@ public:
         billing_plan plan;
         plan.id = r_.text(n, "id", path, true).value_or("");
         plan.contract_id = r_.text(n, "contract", path, false).value_or(plan.id);
+        plan.references.buyer_reference = r_.text(n, "buyer_reference", path, false).value_or("");
+        plan.references.order_reference = r_.text(n, "order_reference", path, false).value_or("");
+        plan.references.contract_reference = r_.text(n, "contract_reference", path, false).value_or("");
+        plan.vat_exemptions = read_exemptions(n["vat_exemptions"], reader::join(path, "vat_exemptions"));
         if (auto account = n["account"]; account.IsDefined()) {
             plan.account = read_party(account, reader::join(path, "account"), false).value_or(party{});
         } else {
@@ -734,6 +918,9 @@ public:
                     "no legal entity with code '" + code->substr(0, 40) + "' in legal_entities"
                 );
             }
+        }
+        if (const YAML::Node pm = n["payment_means"]; pm.IsDefined() && !pm.IsNull()) {
+            plan.payment = read_payment_means(pm, reader::join(path, "payment_means"), plan.seller);
         }
         plan.start = r_.date(n, "start", path, true).value_or(civil_date{});
         plan.end = r_.date(n, "end", path, false);
@@ -813,6 +1000,8 @@ public:
             return;
         }
         manual_draft_spec spec;
+        spec.line = n.Mark().line + 1;
+        spec.column = n.Mark().column + 1;
         spec.plan_id = r_.text(n, "plan", path, true).value_or("");
         const auto plan = std::find_if(out.plans.begin(), out.plans.end(), [&](const billing_plan& p) {
             return p.id == spec.plan_id;
@@ -825,13 +1014,9 @@ public:
             );
             return;
         }
-        // Cancellations and credit notes are made from the document they correct, never by hand.
-        const auto draft_type = [](std::string_view t) -> std::optional<document_type> {
-            auto type = parse_document_type(t);
-            return type && !is_credit_document(*type) ? type : std::nullopt;
-        };
-        spec.input.type = r_.choice<document_type>(n, "type", path, draft_type_names, draft_type)
+        spec.input.type = r_.choice<document_type>(n, "type", path, draft_type_names, parse_document_type)
                               .value_or(document_type::invoice);
+        read_draft_chain(n, path, spec, out);
         if (auto period = read_range(n, "period", path)) {
             spec.input.from_plan = manual_plan_lines{r_.strings(n, "items", path), *period};
         } else if (n["items"].IsDefined()) {
@@ -876,10 +1061,148 @@ public:
                 spec.input.lines.push_back(std::move(*line));
             }
         }
-        if (spec.input.lines.empty() && !spec.input.from_plan) {
+        // Cancellations and credit notes take their lines from the document they correct.
+        if (spec.input.lines.empty() && !spec.input.from_plan && !is_credit_document(spec.input.type)) {
             r_.error(n.Mark(), path, "a manual draft needs lines or a period with plan items");
         }
+        if (is_credit_document(spec.input.type) && (!spec.input.lines.empty() || spec.input.from_plan)) {
+            r_.error(
+                n.Mark(), path, "a cancellation or credit note takes its lines from `corrects`, not `lines`"
+            );
+        }
         out.drafts.push_back(std::move(spec));
+    }
+
+    // The keys that make a draft part of a document chain: id, share, corrects, credit, finalize, and
+    // the VAT accounting currency.
+    void read_draft_chain(
+        const YAML::Node& n, const std::string& path, manual_draft_spec& spec, plan_file& out
+    ) {
+        const document_type type = spec.input.type;
+        spec.id = r_.text(n, "id", path, false).value_or("");
+        if (!spec.id.empty()) {
+            for (const auto& earlier : out.drafts) {
+                if (earlier.id == spec.id) {
+                    r_.error(
+                        n["id"].Mark(), reader::join(path, "id"), "draft id '" + spec.id + "' used twice"
+                    );
+                }
+            }
+        }
+        const bool share_type = type == document_type::advance || type == document_type::progress;
+        if (const YAML::Node sh = n["share"]; sh.IsDefined() && !sh.IsNull()) {
+            const std::string sp = reader::join(path, "share");
+            if (!share_type) {
+                r_.error(sh.Mark(), sp, "only advance and progress invoices take a share");
+            } else if (r_.mapping(sh, sp, share_keys)) {
+                share_request share;
+                share.type = type;
+                share.percent = r_.number(sh, "percent", sp, false);
+                share.amount = r_.number(sh, "amount", sp, false);
+                share.label = r_.text(sh, "label", sp, false).value_or("");
+                if (share.percent.has_value() == share.amount.has_value()) {
+                    r_.error(sh.Mark(), sp, "give either percent or amount");
+                }
+                spec.share = share;
+            }
+        } else if (share_type) {
+            r_.error(n.Mark(), reader::join(path, "share"), "missing required key (advance and progress)");
+        }
+        if (auto corrects = r_.text(n, "corrects", path, is_credit_document(type))) {
+            spec.corrects = *corrects;
+            if (!is_credit_document(type)) {
+                r_.error(
+                    n["corrects"].Mark(),
+                    reader::join(path, "corrects"),
+                    "only cancellations and credit notes correct a document"
+                );
+            } else if (std::none_of(out.drafts.begin(), out.drafts.end(), [&](const manual_draft_spec& d) {
+                           return d.id == spec.corrects;
+                       })) {
+                r_.error(
+                    n["corrects"].Mark(),
+                    reader::join(path, "corrects"),
+                    "no earlier draft with id '" + spec.corrects.substr(0, 40) + "'"
+                );
+            }
+        }
+        if (const YAML::Node c = n["credit"]; c.IsDefined() && !c.IsNull()) {
+            const std::string cp = reader::join(path, "credit");
+            if (type != document_type::credit_note) {
+                r_.error(c.Mark(), cp, "only a credit note takes `credit`");
+            } else if (r_.mapping(c, cp, credit_keys)) {
+                credit_request request;
+                request.reason = r_.text(c, "reason", cp, false).value_or("");
+                const YAML::Node lines = c["lines"];
+                const std::string lp = reader::join(cp, "lines");
+                if (!lines.IsDefined()) {
+                    r_.error(c.Mark(), lp, "missing required key");
+                } else if (r_.sequence(lines, lp)) {
+                    for (std::size_t i = 0; i < lines.size(); ++i) {
+                        const std::string p = reader::index(lp, i);
+                        if (!r_.mapping(lines[i], p, credit_line_keys)) {
+                            continue;
+                        }
+                        credit_request_line line;
+                        if (!lines[i]["line"].IsDefined()) {
+                            r_.error(lines[i].Mark(), reader::join(p, "line"), "missing required key");
+                        }
+                        line.line = static_cast<std::size_t>(
+                            r_.integer(lines[i], "line", p, 1, 100000).value_or(1) - 1
+                        );
+                        line.quantity = r_.number(lines[i], "quantity", p, false);
+                        line.amount = r_.number(lines[i], "amount", p, false);
+                        if (line.quantity && line.amount) {
+                            r_.error(lines[i].Mark(), p, "give quantity or amount, not both");
+                        }
+                        request.lines.push_back(line);
+                    }
+                }
+                spec.credit = std::move(request);
+            }
+        } else if (type == document_type::credit_note) {
+            r_.error(n.Mark(), reader::join(path, "credit"), "missing required key (credit note)");
+        }
+        if (const YAML::Node f = n["finalize"]; f.IsDefined() && !f.IsNull()) {
+            const std::string fp = reader::join(path, "finalize");
+            if (r_.mapping(f, fp, finalize_keys)) {
+                finalize_input fin;
+                fin.number = r_.text(f, "number", fp, type != document_type::pro_forma).value_or("");
+                if (type == document_type::pro_forma && f["number"].IsDefined()) {
+                    r_.error(
+                        f["number"].Mark(), reader::join(fp, "number"), "a pro-forma document has no number"
+                    );
+                }
+                if (auto issued = r_.date(f, "issue_date", fp, true)) {
+                    fin.issue_date = *issued;
+                    spec.finalization = fin;
+                }
+            }
+        }
+        if (const YAML::Node v = n["vat_currency"]; v.IsDefined() && !v.IsNull()) {
+            const std::string vp = reader::join(path, "vat_currency");
+            if (r_.mapping(v, vp, vat_currency_keys)) {
+                auto code = r_.text(v, "code", vp, true);
+                auto rate = r_.number(v, "rate", vp, true);
+                std::optional<currency> cur;
+                if (code) {
+                    if (auto found = lookup_currency(*code)) {
+                        cur = *found;
+                    } else {
+                        r_.error(
+                            v["code"].Mark(),
+                            reader::join(vp, "code"),
+                            "unknown ISO 4217 currency code '" + code->substr(0, 8) + "'"
+                        );
+                    }
+                }
+                if (rate && (rate->is_negative() || rate->is_zero())) {
+                    r_.error(v["rate"].Mark(), reader::join(vp, "rate"), "the exchange rate must be above 0");
+                } else if (cur && rate) {
+                    spec.vat_currency = vat_accounting_currency{*cur, *rate};
+                }
+            }
+        }
     }
 
 private:

@@ -36,4 +36,28 @@ std::optional<std::string> check_vat(std::string_view category, decimal rate) {
     return std::nullopt;
 }
 
+std::optional<bool> vat_exemption_required(std::string_view category) noexcept {
+    const std::string_view c = canonical_vat_category(category);
+    if (c.empty()) {
+        return std::nullopt;
+    }
+    return c == "E" || c == "AE" || c == "K" || c == "G" || c == "O";
+}
+
+std::string_view default_vatex_code(std::string_view category) noexcept {
+    if (category == "AE") {
+        return "VATEX-EU-AE";
+    }
+    if (category == "K") {
+        return "VATEX-EU-IC";
+    }
+    if (category == "G") {
+        return "VATEX-EU-G";
+    }
+    if (category == "O") {
+        return "VATEX-EU-O";
+    }
+    return {};
+}
+
 }  // namespace fakturad::billing

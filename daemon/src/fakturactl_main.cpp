@@ -2,6 +2,7 @@
 // need no daemon (config check) run on their own.
 
 #include "control_client.hpp"
+#include "ctl_invoice_render.hpp"
 #include "ctl_plan_preview.hpp"
 #include "ctl_vat_check.hpp"
 #include "daemon_app.hpp"
@@ -152,6 +153,21 @@ int main(int argc, char** argv) {
     plan_preview->add_option("file", plan_file, "plan file (YAML, see billing/README.md)")->required();
     plan_preview->add_option("--date", plan_date, "cutoff date of the run, YYYY-MM-DD")->required();
 
+    auto* invoice_cmd = app.add_subcommand("invoice", "work with invoice documents (no daemon needed)");
+    invoice_cmd->require_subcommand(1);
+    invoice_render_options render;
+    auto* invoice_render = invoice_cmd->add_subcommand(
+        "render", "write the e-invoice or PDF of a document from the drafts of a plan file"
+    );
+    invoice_render->add_option("file", render.file, "plan file with drafts (YAML, see billing/README.md)")
+        ->required();
+    invoice_render
+        ->add_option("--format", render.format, "xrechnung-cii, xrechnung-ubl, cii, ubl, facturx or pdf")
+        ->required();
+    invoice_render->add_option("--out", render.out, "output file (with --all: output folder)")->required();
+    invoice_render->add_option("--draft", render.draft, "id of the draft to render (default: the last)");
+    invoice_render->add_flag("--all", render.all, "render every draft into the --out folder");
+
     vat_check_options vat;
     std::string vat_api = "soap";
     std::string vat_timeout = "30s";
@@ -190,6 +206,9 @@ int main(int argc, char** argv) {
 
     if (status->parsed()) {
         return run_status(g, as_json);
+    }
+    if (invoice_render->parsed()) {
+        return run_invoice_render(render, std::cout, std::cerr);
     }
     if (plan_preview->parsed()) {
         return run_plan_preview(plan_file, plan_date, std::cout, std::cerr);

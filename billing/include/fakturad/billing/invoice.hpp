@@ -154,6 +154,14 @@ struct deduction {
     decimal gross;
 };
 
+// The VAT accounting currency (BT-6) when it differs from the invoice currency: VAT must then also be
+// stated in it (BT-111; in Germany in EUR, UStAE 14.5). rate = units of `cur` for one unit of the invoice
+// currency, as fixed on the day of supply.
+struct vat_accounting_currency {
+    currency cur{"EUR"};
+    decimal rate;
+};
+
 struct invoice {
     document_type type = document_type::invoice;
     invoice_status status = invoice_status::draft;
@@ -176,12 +184,20 @@ struct invoice {
     std::vector<deduction> deductions;           // final invoice
     std::optional<date_range> service_period;    // min/max over the lines' periods
     std::vector<std::string> notes;
+    document_references references;                       // BT-10, BT-12, BT-13
+    std::optional<payment_means> payment;                 // BG-16
+    std::vector<vat_exemption> vat_exemptions;            // BT-120/121 per exempt category
+    std::optional<vat_accounting_currency> vat_currency;  // BT-6 (differs from cur)
     document_totals totals;
 };
 
 // Recomputes totals (and service_period) from the lines and deductions. Errors: arithmetic, invalid_input
 // (a line with an unknown VAT category).
 [[nodiscard]] billing_status compute_totals(invoice& doc);
+
+// BT-111: the total VAT in the VAT accounting currency, round(totals.tax x rate) to its minor units
+// (commercial rounding); nullopt without vat_currency. Errors: arithmetic.
+[[nodiscard]] billing_result<std::optional<decimal>> vat_total_in_accounting_currency(const invoice& doc);
 
 // The document's effect on the account: totals.gross, negated for cancellations and credit notes.
 [[nodiscard]] decimal signed_total(const invoice& doc) noexcept;

@@ -39,15 +39,94 @@
 
 namespace fakturad::billing {
 
-// Buyer, bill-to recipient or seller as the invoice prints it.
+// A person to contact about invoices (BG-6 seller contact; XRechnung BR-DE-2/5/6/7 want all three).
+struct contact {
+    std::string name;   // BT-41
+    std::string phone;  // BT-42, at least 3 digits (BR-DE-27)
+    std::string email;  // BT-43, one '@' (BR-DE-28)
+    friend bool operator==(const contact&, const contact&) = default;
+};
+
+// An electronic address (BT-34 seller, BT-49 buyer) with its EAS scheme (BR-CL-25): "EM" e-mail,
+// "0204" Leitweg-ID, "9930" German VAT id, "0088" GLN, ...
+struct electronic_address {
+    std::string scheme;
+    std::string value;
+    friend bool operator==(const electronic_address&, const electronic_address&) = default;
+};
+
+// The seller's bank account for credit transfers (BG-17: BT-84 IBAN, BT-85 account name, BT-86 BIC).
+struct bank_account {
+    std::string iban;
+    std::string bic;
+    std::string account_name;
+    friend bool operator==(const bank_account&, const bank_account&) = default;
+};
+
+// nullopt when `iban` is a well-formed IBAN (ISO 13616: country, check digits, up to 30 letters/digits,
+// mod 97 = 1; blanks allowed between groups), else the reason.
+[[nodiscard]] std::optional<std::string> check_iban(std::string_view iban);
+
+// Buyer, bill-to recipient or seller as the invoice prints it. `address` holds the street lines (BT-35/36/
+// 162 for the seller, BT-50/51/163 for the buyer); post code, city and subdivision are separate fields
+// because every e-invoice syntax wants them structured (XRechnung BR-DE-3/4/8/9).
 struct party {
     std::string id;  // stable key: Salesforce Account Id, legal entity code, ...
     std::string name;
     std::vector<std::string> emails;   // invoice recipients (bill-to); several allowed
     std::string vat_id;                // BT-31 / BT-48 when known
     std::string country;               // ISO 3166-1 alpha-2
-    std::vector<std::string> address;  // printed lines
+    std::vector<std::string> address;  // street lines, printed above post code and city
+    std::string postcode;              // BT-38 / BT-53
+    std::string city;                  // BT-37 / BT-52
+    std::string subdivision;           // BT-39 / BT-54 (region, state, province)
+    std::string tax_number;            // BT-32 seller tax registration (German Steuernummer)
+    std::string registration_id;       // BT-30 / BT-47 legal registration (e.g. HRB 12345)
+    std::string legal_registration;    // BT-33 additional legal information (court, register, directors)
+    contact invoice_contact;           // BG-6 seller contact / BG-9 buyer contact (all fields optional)
+    std::optional<electronic_address> endpoint;  // BT-34 / BT-49
+    std::optional<bank_account> bank;            // seller: receiving account for credit transfers
+    std::string creditor_id;                     // seller: SEPA creditor identifier (BT-90)
     friend bool operator==(const party&, const party&) = default;
+};
+
+// How the buyer pays (BG-16, UNTDID 4461 subset that the e-invoice rules support with structured data).
+enum class payment_means_code : std::uint8_t {
+    credit_transfer,  // 58 SEPA credit transfer to the seller's bank account (party::bank)
+    direct_debit,  // 59 SEPA direct debit: mandate reference, creditor id (party::creditor_id), debtor IBAN
+    card,          // 48 bank card: last digits of the card number
+};
+[[nodiscard]] std::string_view to_string(payment_means_code c) noexcept;
+[[nodiscard]] std::optional<payment_means_code> parse_payment_means_code(std::string_view text) noexcept;
+// UNTDID 4461 code: "58", "59", "48".
+[[nodiscard]] std::string_view untdid_4461_code(payment_means_code c) noexcept;
+
+struct payment_means {
+    payment_means_code code = payment_means_code::credit_transfer;
+    std::string mandate_reference;  // direct debit: BT-89
+    std::string debtor_iban;        // direct debit: BT-91
+    std::string card_last_digits;   // card: BT-87 (only the last 4-6 digits may be stated)
+    std::string card_holder;        // card: BT-88
+    std::string remittance;         // BT-83 remittance information; the invoice number when empty
+    std::string card_network = {};  // card: the scheme (VISA, MASTERCARD); UBL requires it
+    friend bool operator==(const payment_means&, const payment_means&) = default;
+};
+
+// Why a VAT category other than S/Z/L/M bears no VAT (BT-120 text, BT-121 VATEX code). Required for E, AE,
+// K, G and O (BR-E-10, BR-AE-10, BR-IC-10, BR-G-10, BR-O-10); forbidden for the others.
+struct vat_exemption {
+    std::string category;  // "E", "AE", "K", "G", "O"
+    std::string code;      // VATEX code, e.g. "VATEX-EU-AE"; may be empty when text is given
+    std::string text;      // e.g. "Steuerschuldnerschaft des Leistungsempfängers"
+    friend bool operator==(const vat_exemption&, const vat_exemption&) = default;
+};
+
+// References the e-invoice carries in the header.
+struct document_references {
+    std::string buyer_reference;     // BT-10; the Leitweg-ID for German public buyers (BR-DE-15)
+    std::string order_reference;     // BT-13 purchase order
+    std::string contract_reference;  // BT-12
+    friend bool operator==(const document_references&, const document_references&) = default;
 };
 
 struct payment_terms {
@@ -136,6 +215,9 @@ struct billing_plan {
     std::vector<plan_item> items;
     std::vector<discount> invoice_discounts;
     std::string contract_id;  // groups advance/progress/final documents of one contract
+    document_references references;
+    std::optional<payment_means> payment;       // none: no payment instructions (e.g. pro-forma only)
+    std::vector<vat_exemption> vat_exemptions;  // one per exempt category used by the plan's items
 
     // bill_to when set, else account.
     [[nodiscard]] const party& recipient() const noexcept { return bill_to ? *bill_to : account; }

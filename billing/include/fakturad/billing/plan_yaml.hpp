@@ -32,9 +32,23 @@ namespace fakturad::billing {
 
 // A manual draft from the file's `drafts:` section: made with make_manual_draft (lifecycle.hpp) from the
 // plan with id plan_id (header, and the plan lines when input.from_plan is set).
+//
+// A draft may also stand for a document made from earlier drafts of the same file (draft_documents.hpp
+// builds them in file order): advance/progress invoices (a `share` of the agreed total given as `lines`),
+// final invoices (the agreed total as `lines`, minus every earlier advance/progress of the contract),
+// cancellations and credit notes (`corrects` the id of an earlier, finalized draft), and `finalize`
+// (number and issue date) turns any of them into a finalized document.
 struct manual_draft_spec {
     std::string plan_id;
-    manual_draft_input input;
+    manual_draft_input input;              // advance/progress/final: input.lines are the agreed total's lines
+    std::string id;                        // what other drafts refer to; empty when none does
+    std::optional<share_request> share;    // advance/progress: percent or amount of the agreed total
+    std::string corrects;                  // cancellation/credit note: id of an earlier draft
+    std::optional<credit_request> credit;  // credit note: the credited lines and the reason
+    std::optional<finalize_input> finalization;           // number (none for pro-forma) and issue date
+    std::optional<vat_accounting_currency> vat_currency;  // BT-6 with the exchange rate of the day
+    int line = 0;  // position of the draft in the file (1-based), for errors found while building
+    int column = 0;
 };
 
 struct plan_file {

@@ -29,4 +29,12 @@ struct vat_treatment {
 // nullopt when category and rate fit together, else the reason ("category S needs a rate above 0").
 [[nodiscard]] std::optional<std::string> check_vat(std::string_view category, decimal rate);
 
+// Whether the category needs an exemption reason (BT-120/121): true for E, AE, K, G, O; false for S, Z, L,
+// M (where one is forbidden: BR-S-10, BR-Z-10, BR-AF-10, BR-AG-10); nullopt for an unknown code.
+[[nodiscard]] std::optional<bool> vat_exemption_required(std::string_view category) noexcept;
+
+// The VATEX code that states the category's reason on its own (AE "VATEX-EU-AE", K "VATEX-EU-IC",
+// G "VATEX-EU-G", O "VATEX-EU-O"), or empty: an exempt supply (E) names its own legal basis.
+[[nodiscard]] std::string_view default_vatex_code(std::string_view category) noexcept;
+
 }  // namespace fakturad::billing
