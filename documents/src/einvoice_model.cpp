@@ -146,6 +146,11 @@ model build_model(
     }
     check_party(doc.seller, "the seller", xrechnung, problems);
     check_party(doc.bill_to, "the buyer", xrechnung, problems);
+    if (doc.seller.vat_id.empty() && doc.seller.registration_id.empty()) {
+        problems.push_back(
+            "the seller needs a VAT id or a legal registration id (BR-CO-26): set vat_id or registration_id"
+        );
+    }
 
     // Lines: item discounts become line allowances of their charge line, invoice discounts document
     // allowances; everything else is a line of its own.

@@ -140,6 +140,11 @@ private:
             auto id = detail::add(n, "cbc:EndpointID", p.endpoint->value);
             id.append_attribute("schemeID") = p.endpoint->scheme.c_str();
         }
+        // BT-90: the SEPA creditor identifier is a party identification of the seller in UBL.
+        if (seller && doc_.payment && doc_.payment->code == billing::payment_means_code::direct_debit) {
+            auto id = detail::add(n.append_child("cac:PartyIdentification"), "cbc:ID", p.creditor_id);
+            id.append_attribute("schemeID") = "SEPA";
+        }
         address(n, "cac:PostalAddress", p);
         if (!p.vat_id.empty() && !m_.omit_vat_ids) {
             auto scheme = n.append_child("cac:PartyTaxScheme");
