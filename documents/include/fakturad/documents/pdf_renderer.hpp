@@ -1,0 +1,70 @@
+#pragma once
+// Renders a billing::invoice into an invoice PDF with the layout of a legal entity's template.
+//
+// Page 1: logo, sender line and address window for a DIN 5008 form B window envelope (address field 45 mm
+// from the top, 20 mm from the left), the document data block, the title of the document type and the
+// reference to a corrected or cancelled invoice. Then the line table (description wraps; the table breaks
+// across pages with the header repeated and the subtotal carried forward), totals with the VAT per
+// category and rate, the deducted advance invoices of a final invoice, the VAT notes the law requires
+// (reverse charge, exemptions, § 19 UStG), payment instructions with bank details and an EPC QR code, and
+// on every page a footer with the seller's § 14 UStG data and "page x of y". Texts, numbers and dates
+// follow the invoice's language (German or English); amounts are printed exactly in any currency.
+//
+// The output is a plain PDF as cairo writes it; make_pdfa3 (pdf_archive.hpp) turns it into PDF/A-3b and
+// embeds the e-invoice XML.
+//
+// Cost: the constructor does the expensive work once (fonts, logo decoding, layout objects); render() is
+// meant to be called many times. One renderer belongs to one thread at a time: it reuses its layout objects
+// between documents. For several workers, give each its own renderer (see documents/README.md for why the
+// project runs PDF workers as processes rather than threads).
+
+#include "fakturad/billing/invoice.hpp"
+#include "fakturad/documents/pdf_template.hpp"
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+namespace fakturad::documents {
+
+class pdf_render_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// What the template's files contain, read by the caller (documents/ does no file I/O of its own).
+struct pdf_assets {
+    std::string logo;               // the bytes of the logo file (PNG or JPEG); empty: no logo
+    std::string font_regular_path;  // resolved paths of the template's font files; the font library
+    std::string font_bold_path;     // reads them once, in the constructor
+};
+
+struct rendered_pdf {
+    std::string bytes;
+    int pages = 0;
+};
+
+class invoice_pdf_renderer {
+public:
+    // Loads the fonts (a private font configuration: the host's installed fonts never change the output),
+    // decodes the logo and prepares the layout objects. Throws pdf_render_error naming the file when a font
+    // cannot be loaded or the logo is neither a readable PNG nor JPEG.
+    invoice_pdf_renderer(pdf_template tpl, const pdf_assets& assets);
+    ~invoice_pdf_renderer();
+    invoice_pdf_renderer(invoice_pdf_renderer&&) noexcept;
+    invoice_pdf_renderer& operator=(invoice_pdf_renderer&&) noexcept;
+    invoice_pdf_renderer(const invoice_pdf_renderer&) = delete;
+    invoice_pdf_renderer& operator=(const invoice_pdf_renderer&) = delete;
+
+    // Renders one document. Draft documents are marked as drafts. Throws pdf_render_error when cairo
+    // fails (out of memory) or a currency amount cannot be formatted.
+    [[nodiscard]] rendered_pdf render(const billing::invoice& doc);
+
+    [[nodiscard]] const pdf_template& layout_template() const noexcept;
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+}  // namespace fakturad::documents

@@ -1,0 +1,36 @@
+#include "fakturad/documents/pdf_renderer.hpp"
+
+#include "invoice_layout.hpp"
+#include "logo_image.hpp"
+#include "text_engine.hpp"
+
+namespace fakturad::documents {
+
+struct invoice_pdf_renderer::impl {
+    pdf_template tpl;
+    detail::text_engine text;
+    std::unique_ptr<detail::logo_image> logo;
+
+    impl(pdf_template t, const pdf_assets& assets)
+        : tpl(std::move(t)), text(assets.font_regular_path, assets.font_bold_path) {
+        if (!assets.logo.empty()) {
+            logo = std::make_unique<detail::logo_image>(assets.logo);
+        }
+    }
+};
+
+invoice_pdf_renderer::invoice_pdf_renderer(pdf_template tpl, const pdf_assets& assets)
+    : impl_(std::make_unique<impl>(std::move(tpl), assets)) {}
+
+invoice_pdf_renderer::~invoice_pdf_renderer() = default;
+invoice_pdf_renderer::invoice_pdf_renderer(invoice_pdf_renderer&&) noexcept = default;
+invoice_pdf_renderer& invoice_pdf_renderer::operator=(invoice_pdf_renderer&&) noexcept = default;
+
+rendered_pdf invoice_pdf_renderer::render(const billing::invoice& doc) {
+    const detail::page_resources resources{impl_->tpl, impl_->text, impl_->logo.get()};
+    return detail::compose_invoice(resources, doc);
+}
+
+const pdf_template& invoice_pdf_renderer::layout_template() const noexcept { return impl_->tpl; }
+
+}  // namespace fakturad::documents
