@@ -190,6 +190,7 @@ billing_result<invoice> make_manual_draft(
         return input_error("cancellations and credit notes are made from the document they correct");
     }
     invoice doc = draft_header(plan, input.type);
+    detail::vat_texts texts;
     if (input.from_plan) {
         billing_plan selected = plan;
         if (!input.from_plan->item_keys.empty()) {
@@ -205,11 +206,11 @@ billing_result<invoice> make_manual_draft(
             }
         }
         const detail::billing_target target{
-            input.from_plan->service_period.last, 120, input.from_plan->service_period, false};
+            input.from_plan->service_period.last, 120, input.from_plan->service_period, false, input.vat};
         std::vector<billed_charge_ref> unused;
         bool capped = false;
         if (auto s = detail::bill_into(
-                selected, plan_state{plan.id, {}}, usage, target, doc.lines, unused, capped
+                selected, plan_state{plan.id, {}}, usage, target, doc.lines, unused, capped, &texts
             );
             !s) {
             return s.error();
@@ -225,6 +226,7 @@ billing_result<invoice> make_manual_draft(
         return input_error("a manual draft needs at least one line");
     }
     doc.notes = input.notes;
+    texts.merge_into(doc.vat_exemptions, doc.notes);
     if (auto s = compute_totals(doc); !s) {
         return s.error();
     }

@@ -1,8 +1,20 @@
 #include "fakturad/billing/plan.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace fakturad::billing {
+
+bool is_supply_kind(std::string_view text) noexcept {
+    constexpr std::array<std::string_view, 6> kinds{
+        "goods",
+        "services",
+        "electronic_services",
+        "construction_services",
+        "building_cleaning",
+        "scrap_metal"};
+    return std::find(kinds.begin(), kinds.end(), text) != kinds.end();
+}
 
 std::string_view to_string(charge_type t) noexcept {
     switch (t) {
@@ -210,7 +222,15 @@ std::vector<std::string> check_plan(const billing_plan& plan) {
         } else if (item.price.find(plan.cur) == nullptr) {
             add(at + "no price for currency " + std::string(plan.cur.code()));
         }
-        if (auto problem = check_vat(item.vat.category, item.vat.rate)) {
+        if (item.tax) {
+            if (!is_supply_kind(item.tax->supply)) {
+                add(at + "tax supply '" + item.tax->supply + "' is not one of " +
+                    std::string(supply_kinds_text));
+            }
+            if (item.tax->product_class.empty()) {
+                add(at + "tax product class is empty");
+            }
+        } else if (auto problem = check_vat(item.vat.category, item.vat.rate)) {
             add(at + *problem);
         }
         if (item.type == charge_type::usage || item.price.model == pricing_model::percentage) {

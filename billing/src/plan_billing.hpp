@@ -7,6 +7,7 @@
 #include "fakturad/billing/plan.hpp"
 #include "fakturad/billing/plan_state.hpp"
 #include "fakturad/billing/usage.hpp"
+#include "fakturad/billing/vat_resolver.hpp"
 #include "fakturad/core/calendar.hpp"
 
 #include <cstddef>
@@ -21,6 +22,18 @@ struct billing_target {
     std::size_t max_periods_per_item = 120;   // run: catch-up cap
     std::optional<date_range> manual_window;  // manual draft: bill the periods inside, ignore state/due
     bool keys = true;                         // produce billed_charge_refs
+    const vat_resolver* vat = nullptr;        // for items with `tax:`; a plan with such items fails without
+};
+
+// What tax determination asks to print on the document: exemption reasons per category and notes, each
+// once (add() keeps the first occurrence).
+struct vat_texts {
+    std::vector<vat_exemption> exemptions;
+    std::vector<std::string> notes;
+
+    void add(const resolved_vat& r);
+    // Appends what `other` has that this lacks.
+    void merge_into(std::vector<vat_exemption>& exemptions_out, std::vector<std::string>& notes_out) const;
 };
 
 // Appends the plan's lines and billed charges. On error nothing is appended (fail closed).
@@ -31,7 +44,8 @@ struct billing_target {
     const billing_target& target,
     std::vector<invoice_line>& lines,
     std::vector<billed_charge_ref>& billed,
-    bool& capped
+    bool& capped,
+    vat_texts* texts = nullptr
 );
 
 }  // namespace fakturad::billing::detail

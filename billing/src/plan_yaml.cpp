@@ -357,7 +357,7 @@ constexpr std::array<std::string_view, 7> payment_means_keys{
     "remittance"};
 constexpr std::array<std::string_view, 3> payment_means_names{"credit_transfer", "direct_debit", "card"};
 constexpr std::array<std::string_view, 3> exemption_keys{"category", "code", "text"};
-constexpr std::array<std::string_view, 24> plan_keys{
+constexpr std::array<std::string_view, 25> plan_keys{
     "id",
     "contract",
     "buyer_reference",
@@ -378,11 +378,12 @@ constexpr std::array<std::string_view, 24> plan_keys{
     "alignment",
     "anchor",
     "vat_rounding",
+    "buyer_tax",
     "discounts",
     "items",
     "state",
     "usage"};
-constexpr std::array<std::string_view, 16> item_keys{
+constexpr std::array<std::string_view, 17> item_keys{
     "key",
     "description",
     "product_code",
@@ -392,6 +393,7 @@ constexpr std::array<std::string_view, 16> item_keys{
     "quantity",
     "changes",
     "vat",
+    "tax",
     "start",
     "end",
     "billing_period",
@@ -422,6 +424,9 @@ constexpr std::array<std::string_view, 3> charge_type_names{"recurring", "one_ti
 constexpr std::array<std::string_view, 2> timing_names{"in_advance", "in_arrears"};
 constexpr std::array<std::string_view, 2> change_keys{"from", "quantity"};
 constexpr std::array<std::string_view, 2> vat_keys{"category", "rate"};
+constexpr std::array<std::string_view, 2> item_tax_keys{"supply", "class"};
+constexpr std::array<std::string_view, 2> buyer_tax_keys{"kind", "vat_id_confirmed"};
+constexpr std::array<std::string_view, 2> buyer_kind_names{"business", "consumer"};
 constexpr std::array<std::string_view, 2> state_item_keys{"billed_through", "charges"};
 constexpr std::array<std::string_view, 7> charge_keys{
     "start", "end", "revision", "quantity", "net", "credited", "credited_from"};
@@ -745,8 +750,33 @@ public:
         }
         const YAML::Node vat = n["vat"];
         const std::string vat_path = reader::join(path, "vat");
-        if (!vat.IsDefined()) {
-            r_.error(n.Mark(), vat_path, "missing required key");
+        const YAML::Node tax = n["tax"];
+        const std::string tax_path = reader::join(path, "tax");
+        if (vat.IsDefined() && tax.IsDefined()) {
+            r_.error(
+                tax.Mark(),
+                tax_path,
+                "give either vat (a fixed treatment) or tax (determined from the tax rules), not both"
+            );
+        } else if (tax.IsDefined()) {
+            if (r_.mapping(tax, tax_path, item_tax_keys)) {
+                item_tax t;
+                t.supply = r_.text(tax, "supply", tax_path, true).value_or("services");
+                t.product_class = r_.text(tax, "class", tax_path, false).value_or("standard");
+                if (!is_supply_kind(t.supply)) {
+                    r_.error(
+                        tax["supply"].Mark(),
+                        reader::join(tax_path, "supply"),
+                        "unknown supply kind '" + t.supply + "' (allowed: " + std::string(supply_kinds_text) +
+                            ")"
+                    );
+                }
+                item.tax = std::move(t);
+            }
+        } else if (!vat.IsDefined()) {
+            r_.error(
+                n.Mark(), vat_path, "missing required key (or give tax: to determine it from the tax rules)"
+            );
         } else if (r_.mapping(vat, vat_path, vat_keys)) {
             item.vat.category = r_.text(vat, "category", vat_path, true).value_or("S");
             item.vat.rate = r_.number(vat, "rate", vat_path, item.vat.category == "S").value_or(decimal{});
@@ -953,6 +983,27 @@ public:
                                   return std::nullopt;
                               }
         ).value_or(vat_rounding::per_category);
+        if (const YAML::Node bt = n["buyer_tax"]; bt.IsDefined()) {
+            const std::string bp = reader::join(path, "buyer_tax");
+            if (r_.mapping(bt, bp, buyer_tax_keys)) {
+                plan.buyer_tax.business = r_.choice<bool>(
+                                                bt,
+                                                "kind",
+                                                bp,
+                                                buyer_kind_names,
+                                                [](std::string_view t) -> std::optional<bool> {
+                                                    if (t == "business") {
+                                                        return true;
+                                                    }
+                                                    if (t == "consumer") {
+                                                        return false;
+                                                    }
+                                                    return std::nullopt;
+                                                }
+                ).value_or(true);
+                plan.buyer_tax.vat_id_confirmed = r_.boolean(bt, "vat_id_confirmed", bp).value_or(false);
+            }
+        }
         plan.invoice_discounts = read_discounts(n, path);
         const YAML::Node items = n["items"];
         const std::string ip = reader::join(path, "items");

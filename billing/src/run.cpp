@@ -37,7 +37,13 @@ public:
           text_(labels_for(plan.language)),
           minor_(plan.cur.minor_units()) {}
 
-    void run(std::vector<invoice_line>& lines, std::vector<billed_charge_ref>& billed, bool& capped) {
+    void run(
+        std::vector<invoice_line>& lines,
+        std::vector<billed_charge_ref>& billed,
+        bool& capped,
+        vat_texts* texts
+    ) {
+        texts_ = texts;
         lines_ = &lines;
         billed_ = &billed;
         first_line_ = lines.size();
@@ -74,6 +80,7 @@ public:
                     break;
             }
         }
+        resolve_vat();
         apply_invoice_discounts();
         capped = capped_;
     }
@@ -586,6 +593,66 @@ private:
         }
     }
 
+    // ---- tax determination --------------------------------------------------------------------------
+
+    // Lines of items with `tax:` get their VAT from the resolver at their tax point (vat_resolver.hpp),
+    // before invoice discounts group the lines by VAT. One question per item and tax point.
+    void resolve_vat() {
+        struct answer {
+            const plan_item* item;
+            civil_date tax_point;
+            vat_treatment vat;
+        };
+        std::vector<answer> answers;
+        for (std::size_t i = first_line_; i < lines_->size(); ++i) {
+            invoice_line& line = (*lines_)[i];
+            const plan_item* item = find_item(line.item_key);
+            if (item == nullptr || !item->tax) {
+                continue;
+            }
+            const civil_date tax_point = line.period ? line.period->last : item->start.value_or(plan_.start);
+            auto known = std::find_if(answers.begin(), answers.end(), [&](const answer& a) {
+                return a.item == item && a.tax_point == tax_point;
+            });
+            if (known != answers.end()) {
+                line.vat = known->vat;
+                continue;
+            }
+            if (target_.vat == nullptr) {
+                throw billing_exception(
+                    {billing_errc::invalid_plan,
+                     "item " + item->key +
+                         " asks for tax determination (tax:), but no tax rules are configured "
+                         "for legal entity " +
+                         plan_.seller.id}
+                );
+            }
+            auto resolved = target_.vat->resolve(plan_, *item, tax_point);
+            if (!resolved) {
+                billing_error error = resolved.error();
+                error.message = "item " + item->key + ": " + error.message;
+                throw billing_exception(std::move(error));
+            }
+            line.vat = resolved->vat;
+            answers.push_back({item, tax_point, resolved->vat});
+            if (texts_ != nullptr) {
+                texts_->add(*resolved);
+            }
+        }
+    }
+
+    const plan_item* find_item(std::string_view key) const {
+        if (key.empty()) {
+            return nullptr;
+        }
+        for (const auto& item : plan_.items) {
+            if (item.key == key) {
+                return &item;
+            }
+        }
+        return nullptr;
+    }
+
     // ---- invoice discounts --------------------------------------------------------------------------
 
     struct vat_group {
@@ -698,9 +765,36 @@ private:
     std::vector<billed_charge_ref>* billed_ = nullptr;
     std::size_t first_line_ = 0;
     bool capped_ = false;
+    vat_texts* texts_ = nullptr;
 };
 
 }  // namespace
+
+void vat_texts::add(const resolved_vat& r) {
+    if (!r.exemption.category.empty() &&
+        std::find(exemptions.begin(), exemptions.end(), r.exemption) == exemptions.end()) {
+        exemptions.push_back(r.exemption);
+    }
+    for (const auto& note : r.notes) {
+        if (std::find(notes.begin(), notes.end(), note) == notes.end()) {
+            notes.push_back(note);
+        }
+    }
+}
+
+void vat_texts::merge_into(std::vector<vat_exemption>& exemptions_out, std::vector<std::string>& notes_out)
+    const {
+    for (const auto& e : exemptions) {
+        if (std::find(exemptions_out.begin(), exemptions_out.end(), e) == exemptions_out.end()) {
+            exemptions_out.push_back(e);
+        }
+    }
+    for (const auto& n : notes) {
+        if (std::find(notes_out.begin(), notes_out.end(), n) == notes_out.end()) {
+            notes_out.push_back(n);
+        }
+    }
+}
 
 billing_status bill_into(
     const billing_plan& plan,
@@ -709,7 +803,8 @@ billing_status bill_into(
     const billing_target& target,
     std::vector<invoice_line>& lines,
     std::vector<billed_charge_ref>& billed,
-    bool& capped
+    bool& capped,
+    vat_texts* texts
 ) {
     const std::size_t lines_before = lines.size();
     const std::size_t billed_before = billed.size();
@@ -727,7 +822,11 @@ billing_status bill_into(
         return fail({billing_errc::invalid_plan, std::move(message)});
     }
     try {
-        plan_biller(plan, state, usage, target).run(lines, billed, capped);
+        vat_texts own;
+        plan_biller(plan, state, usage, target).run(lines, billed, capped, texts != nullptr ? &own : nullptr);
+        if (texts != nullptr) {
+            own.merge_into(texts->exemptions, texts->notes);
+        }
     } catch (const billing_exception& e) {
         billing_error error = e.error();
         error.message = "plan " + plan.id + ": " + error.message;
@@ -802,8 +901,13 @@ void invoice_run::add(
     }
     const std::size_t lines_before = draft_.lines.size();
     bool capped = false;
-    const detail::billing_target target{options_.cutoff, options_.max_periods_per_item, std::nullopt, true};
-    auto status = detail::bill_into(plan, state, usage, target, draft_.lines, draft_.billed, capped);
+    const detail::billing_target target{
+        options_.cutoff, options_.max_periods_per_item, std::nullopt, true, options_.vat};
+    detail::vat_texts texts;
+    auto status = detail::bill_into(plan, state, usage, target, draft_.lines, draft_.billed, capped, &texts);
+    if (status) {
+        texts.merge_into(draft_.vat_exemptions, draft_.notes);
+    }
     if (!status) {
         ++summary_.plans_failed;
         sink_.on_plan_failed(plan.id, status.error());
@@ -852,8 +956,12 @@ billing_result<plan_billing> bill_plan(
     const run_options& options
 ) {
     plan_billing out;
-    const detail::billing_target target{options.cutoff, options.max_periods_per_item, std::nullopt, true};
-    auto status = detail::bill_into(plan, state, usage, target, out.lines, out.billed, out.capped);
+    const detail::billing_target target{
+        options.cutoff, options.max_periods_per_item, std::nullopt, true, options.vat};
+    detail::vat_texts texts;
+    auto status = detail::bill_into(plan, state, usage, target, out.lines, out.billed, out.capped, &texts);
+    out.vat_exemptions = std::move(texts.exemptions);
+    out.notes = std::move(texts.notes);
     if (!status) {
         return status.error();
     }

@@ -1,5 +1,6 @@
 #include "ctl_plan_preview.hpp"
 
+#include "ctl_tax_rules.hpp"
 #include "fakturad/billing/invoice.hpp"
 #include "fakturad/billing/lifecycle.hpp"
 #include "fakturad/billing/plan_yaml.hpp"
@@ -145,6 +146,13 @@ void print_draft(std::ostream& out, const invoice& d, std::string_view title, st
         total_line("Prepaid", d.totals.prepaid);
         total_line("Amount due", d.totals.due);
     }
+    for (const auto& e : d.vat_exemptions) {
+        out << "  VAT " << e.category << ": " << e.text << (e.code.empty() ? "" : " [" + e.code + "]")
+            << "\n";
+    }
+    for (const auto& note : d.notes) {
+        out << "  Note: " << note << "\n";
+    }
     if (!d.billed.empty()) {
         out << "\n  Billed periods (locked by the store as UNIQUE(item, period_start)):\n";
         for (const auto& b : d.billed) {
@@ -162,7 +170,11 @@ void print_draft(std::ostream& out, const invoice& d, std::string_view title, st
 }  // namespace
 
 int run_plan_preview(
-    const std::filesystem::path& file, std::string_view date, std::ostream& out, std::ostream& err
+    const std::filesystem::path& file,
+    std::string_view date,
+    const std::vector<std::string>& tax_rules,
+    std::ostream& out,
+    std::ostream& err
 ) {
     const auto cutoff = parse_iso_date(date);
     if (const auto* message = std::get_if<std::string>(&cutoff)) {
@@ -186,9 +198,14 @@ int run_plan_preview(
             << " in " << file.string() << "\n";
         return preview_problems;
     }
+    const auto resolver = load_tax_rules(tax_rules, err);
+    if (!resolver) {
+        return preview_problems;
+    }
     const billing::plan_file& plans_file = *parsed.file;
     billing::run_options options;
     options.cutoff = std::get<civil_date>(cutoff);
+    options.vat = &*resolver;
     const auto result = billing::run_all(plans_file.plans, plans_file.states, plans_file.usage, options);
 
     out << "Plan preview for cutoff " << date << " (" << file.string() << "): " << result.drafts.size()
@@ -226,7 +243,9 @@ int run_plan_preview(
         if (plan == plans.end()) {
             continue;  // the parser refused drafts of unknown plans
         }
-        auto draft = billing::make_manual_draft(*plan, spec.input, usage);
+        billing::manual_draft_input input = spec.input;
+        input.vat = &*resolver;
+        auto draft = billing::make_manual_draft(*plan, input, usage);
         if (!draft) {
             err << "manual draft " << (i + 1) << ": " << draft.error().message << "\n";
             manual_failed = true;

@@ -152,6 +152,10 @@ int main(int argc, char** argv) {
     );
     plan_preview->add_option("file", plan_file, "plan file (YAML, see billing/README.md)")->required();
     plan_preview->add_option("--date", plan_date, "cutoff date of the run, YYYY-MM-DD")->required();
+    std::vector<std::string> plan_tax_rules;
+    plan_preview->add_option(
+        "--tax-rules", plan_tax_rules, "LEGAL_ENTITY=FILE: tax rules for items with tax: (repeatable)"
+    );
 
     auto* invoice_cmd = app.add_subcommand("invoice", "work with invoice documents (no daemon needed)");
     invoice_cmd->require_subcommand(1);
@@ -211,7 +215,7 @@ int main(int argc, char** argv) {
         return run_invoice_render(render, std::cout, std::cerr);
     }
     if (plan_preview->parsed()) {
-        return run_plan_preview(plan_file, plan_date, std::cout, std::cerr);
+        return run_plan_preview(plan_file, plan_date, plan_tax_rules, std::cout, std::cerr);
     }
     if (vat_check->parsed()) {
         vat.api = vat_api == "rest" ? fakturad::vies::api::rest : fakturad::vies::api::soap;

@@ -81,8 +81,15 @@ inline plan_item usage_item(
 inline billing_plan plan_with(std::string id, std::string_view start, std::vector<plan_item> items) {
     billing_plan plan;
     plan.id = std::move(id);
-    plan.account = party{"A-1", "Kunde AG", {"rechnung@kunde.example"}, "DE999999999", "DE", {}};
-    plan.seller = party{"DE01", "Muster Software GmbH", {}, "DE123456789", "DE", {}};
+    plan.account.id = "A-1";
+    plan.account.name = "Kunde AG";
+    plan.account.emails = {"rechnung@kunde.example"};
+    plan.account.vat_id = "DE999999999";
+    plan.account.country = "DE";
+    plan.seller.id = "DE01";
+    plan.seller.name = "Muster Software GmbH";
+    plan.seller.vat_id = "DE123456789";
+    plan.seller.country = "DE";
     plan.start = date_of(start);
     plan.period = period_of("P1M");
     plan.alignment = period_alignment::calendar;

@@ -22,10 +22,12 @@ struct outcome {
     std::string err;
 };
 
-outcome preview(const std::filesystem::path& file, std::string_view date) {
+outcome preview(
+    const std::filesystem::path& file, std::string_view date, const std::vector<std::string>& tax_rules = {}
+) {
     std::ostringstream out;
     std::ostringstream err;
-    const int code = run_plan_preview(file, date, out, err);
+    const int code = run_plan_preview(file, date, tax_rules, out, err);
     return {code, out.str(), err.str()};
 }
 
@@ -75,6 +77,8 @@ Manual draft 1: partial (326), EUR, language de, payment 14 days net
                                                                                    Net total  336.13
                                                                         VAT S 19 % on 336.13   63.86
                                                                                    Total EUR  399.99
+  Note: Teilrechnung für die Migration
+  Note: Leistungszeitraum Mai 2026
 
 )";
 
@@ -119,14 +123,45 @@ TEST(PlanPreview, PlanFileErrorsGoToStderr) {
     EXPECT_EQ(
         r.err,
         f +
-            ":4:5: plans[0]: unknown key 'colour' (allowed: id contract account bill_to currency language "
-            "payment_terms legal_entity start end renewal billing_period alignment anchor vat_rounding "
-            "discounts "
+            ":4:5: plans[0]: unknown key 'colour' (allowed: id contract buyer_reference order_reference "
+            "contract_reference payment_means vat_exemptions account bill_to currency language payment_terms "
+            "legal_entity start end renewal billing_period alignment anchor vat_rounding buyer_tax discounts "
             "items state usage)\n" +
             f + ":2:5: plans[0].account: missing required key\n" + f +
             ":2:5: plans[0].legal_entity: missing required key\n" + f +
             ":2:5: plans[0].start: missing required key\n" + f +
             ":2:5: plans[0].items: missing required key\n" + "fakturactl: 5 problems in " + f + "\n"
+    );
+}
+
+TEST(PlanPreview, TaxRulesDetermineTheVatOfTaxItems) {
+    const std::string rules = std::string(FAKTURAD_SOURCE_DIR) + "/config/examples/tax/tax-rules.yaml";
+    const auto r = preview(example("tax-determined.yaml"), "2026-05-01", {"DE01=" + rules});
+    EXPECT_EQ(r.code, 0) << r.err;
+    // FR business with a confirmed VAT ID: reverse charge (§ 3a Abs. 2 UStG, Art. 196 VAT Directive), the
+    // training too, because a B2B service is supplied where the buyer is; IT consumer, electronic service:
+    // Italian VAT via OSS (§ 3a Abs. 5 UStG), 20.00 x 2 months x 22 % = 8.80; CH business: not taxable in
+    // Germany (category O).
+    EXPECT_NE(
+        r.out.find("CRM subscription, 2026-04-01..2026-04-30            1 C62      200.00  AE 0 %"),
+        std::string::npos
+    ) << r.out;
+    EXPECT_NE(r.out.find("VAT S 22 % on 40.00   8.80"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("VAT O 0 % on 400.00    0.00"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("  VAT AE: Reverse charge [VATEX-EU-AE]"), std::string::npos) << r.out;
+
+    const auto without = preview(example("tax-determined.yaml"), "2026-05-01");
+    EXPECT_EQ(without.code, 1);
+    EXPECT_NE(
+        without.err.find("plan P-FR: item saas: no tax rules are configured for legal entity DE01"),
+        std::string::npos
+    ) << without.err;
+
+    const auto bad = preview(example("tax-determined.yaml"), "2026-05-01", {"DE01"});
+    EXPECT_EQ(bad.code, 1);
+    EXPECT_EQ(
+        bad.err,
+        "fakturactl: --tax-rules DE01: expected LEGAL_ENTITY=FILE, e.g. --tax-rules DE01=tax-rules.yaml\n"
     );
 }
 

@@ -42,6 +42,7 @@
 #include "fakturad/billing/plan.hpp"
 #include "fakturad/billing/plan_state.hpp"
 #include "fakturad/billing/usage.hpp"
+#include "fakturad/billing/vat_resolver.hpp"
 #include "fakturad/core/calendar.hpp"
 #include "fakturad/core/decimal.hpp"
 
@@ -85,6 +86,7 @@ struct manual_draft_input {
     std::vector<invoice_line> lines;              // explicit lines (make_manual_line)
     std::optional<manual_plan_lines> from_plan;   // lines computed from `plan`
     std::vector<std::string> notes;
+    const vat_resolver* vat = nullptr;  // for plan items with `tax:` (vat_resolver.hpp)
 };
 
 // Header from the plan, then the plan lines (as a run on an unbilled state would compute them for the

@@ -177,6 +177,27 @@ struct quantity_change {
     decimal quantity;
 };
 
+// Tax determination instead of a fixed VAT treatment (billing/tax): what is supplied and the operator's
+// product tax class. The run asks its vat_resolver (run.hpp) for each line with the line's tax point.
+struct item_tax {
+    std::string supply = "services";  // goods, services, electronic_services, construction_services,
+                                      // building_cleaning, scrap_metal
+    std::string product_class = "standard";
+    friend bool operator==(const item_tax&, const item_tax&) = default;
+};
+
+// The facts about the buyer that tax determination needs beyond its address and VAT ID.
+struct buyer_tax_facts {
+    bool business = true;           // B2B; false: a consumer (B2C)
+    bool vat_id_confirmed = false;  // the VAT ID was confirmed valid (VIES, §18e UStG)
+    friend bool operator==(const buyer_tax_facts&, const buyer_tax_facts&) = default;
+};
+
+// The supply kinds `item_tax::supply` accepts, and the list as text for messages.
+[[nodiscard]] bool is_supply_kind(std::string_view text) noexcept;
+inline constexpr std::string_view supply_kinds_text =
+    "goods, services, electronic_services, construction_services, building_cleaning, scrap_metal";
+
 struct plan_item {
     std::string key;          // stable within the plan (the source line item Id)
     std::string description;  // printed on the line
@@ -190,10 +211,11 @@ struct plan_item {
     std::optional<decimal> tier_quantity;                    // volume: fixed tier-selection quantity
     usage_aggregation aggregation = usage_aggregation::sum;  // usage
     std::optional<usage_aggregation> tier_aggregation;       // usage + volume: selects the tier
-    vat_treatment vat;
-    std::optional<civil_date> start;       // default: plan start
-    std::optional<civil_date> end;         // default: plan effective end
-    std::optional<billing_period> period;  // default: plan period
+    vat_treatment vat;                                       // fixed treatment, unless `tax` is set
+    std::optional<item_tax> tax;                             // determined per line by the run's vat_resolver
+    std::optional<civil_date> start;                         // default: plan start
+    std::optional<civil_date> end;                           // default: plan effective end
+    std::optional<billing_period> period;                    // default: plan period
     std::vector<discount> discounts;
 };
 
@@ -212,6 +234,7 @@ struct billing_plan {
     period_alignment alignment = period_alignment::calendar;
     std::optional<civil_date> anchor;  // anniversary anchor; default: start
     vat_rounding rounding = vat_rounding::per_category;
+    buyer_tax_facts buyer_tax;  // for items with `tax`
     std::vector<plan_item> items;
     std::vector<discount> invoice_discounts;
     std::string contract_id;  // groups advance/progress/final documents of one contract

@@ -44,6 +44,7 @@
 #include "fakturad/billing/plan.hpp"
 #include "fakturad/billing/plan_state.hpp"
 #include "fakturad/billing/usage.hpp"
+#include "fakturad/billing/vat_resolver.hpp"
 #include "fakturad/core/calendar.hpp"
 
 #include <cstddef>
@@ -68,6 +69,9 @@ struct run_options {
     civil_date cutoff;
     run_selection selection;
     std::size_t max_periods_per_item = 120;
+    // Tax determination for items with `tax:` (vat_resolver.hpp); must outlive the run. Without it a plan
+    // with such items fails closed.
+    const vat_resolver* vat = nullptr;
 };
 
 // Receives the run's results. Called on the thread that calls invoice_run.
@@ -121,6 +125,8 @@ struct plan_billing {
     std::vector<invoice_line> lines;
     std::vector<billed_charge_ref> billed;  // line_index relative to `lines`
     bool capped = false;
+    std::vector<vat_exemption> vat_exemptions;  // from tax determination, each once
+    std::vector<std::string> notes;             // legally required notes from tax determination
 };
 [[nodiscard]] billing_result<plan_billing> bill_plan(
     const billing_plan& plan,
