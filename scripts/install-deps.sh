@@ -13,6 +13,8 @@ packages=(
     libhowardhinnant-date-dev tzdata
     # tests and benchmarks
     libgtest-dev libgmock-dev googletest libbenchmark-dev python3
+    # e-invoice conformance tests: the shared validate-einvoice.sh runs the official XSD and schematron
+    default-jre-headless libsaxonhe-java libxml2-utils
     # formatting check (clang-format 14)
     clang-format
     # systemd unit checks (systemd-analyze)

@@ -2,6 +2,7 @@
 // Shared helpers for the emulator tests: a temporary org file, requests, and JSON access.
 
 #include "fakturad/sf_emulator/emulator.hpp"
+#include "fakturad/test/shared_files.hpp"
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -19,11 +20,10 @@ namespace json = boost::json;
 
 inline std::filesystem::path source_dir() { return FAKTURAD_SOURCE_DIR; }
 
-// ../shared next to the checkout, or FAKTURAD_SHARED_DIR; empty when absent.
+// The shared folder (tests/support), or empty when its Salesforce material is absent.
 inline std::filesystem::path shared_dir() {
-    const char* env = std::getenv("FAKTURAD_SHARED_DIR");
-    std::filesystem::path dir = env != nullptr ? std::filesystem::path(env) : source_dir() / ".." / "shared";
-    return std::filesystem::is_directory(dir / "conformance" / "salesforce") ? dir : std::filesystem::path();
+    return fakturad::test::shared_subdir("conformance/salesforce").empty() ? std::filesystem::path()
+                                                                           : fakturad::test::shared_dir();
 }
 
 inline std::filesystem::path temp_dir(const std::string& name) {

@@ -1,32 +1,14 @@
 #pragma once
-// Finds the shared conformance material (FAKTURAD_SHARED_DIR, default <source>/../shared) and reads files.
+// The VIES part of the shared conformance material (tests/support finds the folder).
 
-#include <cstdlib>
+#include "fakturad/test/shared_files.hpp"
+
 #include <filesystem>
-#include <fstream>
-#include <optional>
-#include <sstream>
-#include <string>
 
 namespace fakturad::vies::test {
 
-inline std::filesystem::path shared_dir() {
-    if (const char* env = std::getenv("FAKTURAD_SHARED_DIR"); env != nullptr && *env != '\0') {
-        return env;
-    }
-    return std::filesystem::path(FAKTURAD_SOURCE_DIR) / ".." / "shared";
-}
+using fakturad::test::read_file;
 
-inline std::filesystem::path vies_dir() { return shared_dir() / "conformance" / "vies"; }
-
-inline std::optional<std::string> read_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return std::nullopt;
-    }
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+inline std::filesystem::path vies_dir() { return fakturad::test::shared_dir() / "conformance" / "vies"; }
 
 }  // namespace fakturad::vies::test
