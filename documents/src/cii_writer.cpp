@@ -12,8 +12,8 @@ using detail::model;
 
 class cii_writer {
 public:
-    cii_writer(const model& m, std::vector<std::string>& problems)
-        : m_(m), doc_(*m.doc), problems_(problems) {}
+    cii_writer(const model& m, bool extended, std::vector<std::string>& problems)
+        : m_(m), doc_(*m.doc), extended_(extended), problems_(problems) {}
 
     std::string write(std::string_view guideline) {
         pugi::xml_document xml;
@@ -72,10 +72,28 @@ private:
 
     void tax(pugi::xml_node parent, std::string_view category, decimal rate, bool with_rate) {
         detail::add(parent, "ram:TypeCode", "VAT");
+        // EXTENDED matches lines to their breakdown by the exemption reason too (BR-FXEXT-*-08rev), so the
+        // lines repeat it there; EN 16931 has no line-level reason.
+        const detail::tax_group* group = extended_ ? group_of(category, rate) : nullptr;
+        if (group != nullptr) {
+            detail::add_if(parent, "ram:ExemptionReason", group->exemption_text);
+        }
         detail::add(parent, "ram:CategoryCode", category);
+        if (group != nullptr) {
+            detail::add_if(parent, "ram:ExemptionReasonCode", group->exemption_code);
+        }
         if (with_rate && category != "O") {
             detail::add(parent, "ram:RateApplicablePercent", detail::plain_text(rate));
         }
+    }
+
+    [[nodiscard]] const detail::tax_group* group_of(std::string_view category, decimal rate) const {
+        for (const auto& g : m_.taxes) {
+            if (g.category == category && g.rate == rate) {
+                return &g;
+            }
+        }
+        return nullptr;
     }
 
     void adjustment(pugi::xml_node parent, const detail::allowance_charge& ac, bool document_level) {
@@ -186,12 +204,11 @@ private:
         }
     }
 
+    // The customer (the account) receives the supply; the element must not stay empty (PEPPOL R008).
     void write_delivery(pugi::xml_node delivery) {
-        if (m_.deliver_to) {
-            auto ship_to = delivery.append_child("ram:ShipToTradeParty");
-            detail::add(ship_to, "ram:Name", doc_.bill_to.name);
-            address(ship_to, doc_.bill_to);
-        }
+        auto ship_to = delivery.append_child("ram:ShipToTradeParty");
+        detail::add(ship_to, "ram:Name", doc_.account.name);
+        address(ship_to, doc_.account);
     }
 
     void write_payment_means(pugi::xml_node settlement) {
@@ -309,6 +326,7 @@ private:
 
     const model& m_;
     const billing::invoice& doc_;
+    bool extended_ = false;
     std::vector<std::string>& problems_;
 };
 
@@ -332,7 +350,7 @@ xml_result write_cii(const billing::invoice& doc, cii_profile profile, const xml
     if (!result.problems.empty()) {
         return result;
     }
-    cii_writer writer(m, result.problems);
+    cii_writer writer(m, profile == cii_profile::extended, result.problems);
     std::string xml = writer.write(specification_id(profile));
     if (result.problems.empty()) {
         result.xml = std::move(xml);

@@ -146,6 +146,16 @@ model build_model(
     }
     check_party(doc.seller, "the seller", xrechnung, problems);
     check_party(doc.bill_to, "the buyer", xrechnung, problems);
+    // The account is written as the deliver-to party (BG-13/15): BR-57 wants its country, XRechnung its
+    // city and post code (BR-DE-10/11).
+    if (!(doc.account == doc.bill_to)) {
+        if (doc.account.country.empty()) {
+            problems.push_back("the customer account has no country (deliver-to country, BR-57)");
+        }
+        if (xrechnung && (doc.account.city.empty() || doc.account.postcode.empty())) {
+            problems.push_back("the customer account needs city and post code (XRechnung BR-DE-10/11)");
+        }
+    }
     if (doc.seller.vat_id.empty() && doc.seller.registration_id.empty()) {
         problems.push_back(
             "the seller needs a VAT id or a legal registration id (BR-CO-26): set vat_id or registration_id"
@@ -257,7 +267,6 @@ model build_model(
         }
         has_o = has_o || s.category == "O";
         has_other = has_other || s.category != "O";
-        m.deliver_to = m.deliver_to || s.category == "K";
         const bool seller_id = !doc.seller.vat_id.empty() || !doc.seller.tax_number.empty();
         if (s.category == "AE" && (!seller_id || doc.bill_to.vat_id.empty())) {
             problems.push_back("reverse charge (AE) needs the seller's and the buyer's VAT id (BR-AE-02/04)");

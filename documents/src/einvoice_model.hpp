@@ -57,7 +57,6 @@ struct model {
     std::vector<tax_group> taxes;
     std::vector<billing::document_reference> preceding;  // BG-3
     bool omit_vat_ids = false;                           // category O (BR-O-02...04)
-    bool deliver_to = false;                             // category K needs BT-80 (BR-IC-12)
     std::string payment_terms;                           // BT-20
     decimal line_total, allowance_total, charge_total, tax_basis, tax_total, grand_total, prepaid, payable;
     std::optional<decimal> tax_total_accounting;  // BT-111

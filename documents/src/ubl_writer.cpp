@@ -70,15 +70,14 @@ public:
         party(
             root.append_child("cac:AccountingCustomerParty").append_child("cac:Party"), doc_.bill_to, false
         );
-        if (m_.deliver_to) {
-            auto delivery = root.append_child("cac:Delivery");
-            address(delivery.append_child("cac:DeliveryLocation"), "cac:Address", doc_.bill_to);
-            detail::add(
-                delivery.append_child("cac:DeliveryParty").append_child("cac:PartyName"),
-                "cbc:Name",
-                doc_.bill_to.name
-            );
-        }
+        // The customer (the account) receives the supply (BG-13; BT-80 for intra-community supplies).
+        auto delivery = root.append_child("cac:Delivery");
+        address(delivery.append_child("cac:DeliveryLocation"), "cac:Address", doc_.account);
+        detail::add(
+            delivery.append_child("cac:DeliveryParty").append_child("cac:PartyName"),
+            "cbc:Name",
+            doc_.account.name
+        );
         write_payment_means(root);
         detail::add(root.append_child("cac:PaymentTerms"), "cbc:Note", m_.payment_terms);
         for (const auto& ac : m_.document_adjustments) {

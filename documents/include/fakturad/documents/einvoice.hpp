@@ -26,6 +26,12 @@
 //   - payment means 58/59/48 with IBAN/BIC, mandate/creditor id/debtor IBAN, card digits; payment terms
 //     text BT-20 and due date BT-9.
 //   - a VAT accounting currency (invoice.vat_currency) adds BT-6 and BT-111.
+//   - buyer (BG-7) is the invoice recipient (invoice.bill_to); the customer account is the deliver-to
+//     party (BG-13/15; the deliver-to country BT-80 that intra-community supplies need). Service periods
+//     become the invoicing period BG-14 and line periods BG-26.
+//   - CII holds one preceding invoice reference: a correction names the corrected document there; a final
+//     invoice names its deducted advances in notes (UBL lists them all in BillingReference).
+//   - EXTENDED repeats a category's exemption reason on its lines (BR-FXEXT-*-08rev).
 //
 // Data a profile requires but the document lacks (XRechnung: buyer reference, seller contact, electronic
 // addresses, post codes and cities, payment instructions; every profile: a number and an issue date) is
