@@ -131,7 +131,7 @@ billing_status remove_line(invoice& draft, std::size_t index) {
     // Billed periods of the removed line are released with it; later indexes move down.
     std::erase_if(draft.billed, [&](const billed_charge_ref& b) { return b.line_index == index; });
     for (auto& b : draft.billed) {
-        if (b.line_index > index) {
+        if (b.line_index > index && b.line_index != no_line) {
             --b.line_index;
         }
     }

@@ -233,6 +233,24 @@ std::vector<std::string> check_plan(const billing_plan& plan) {
         } else if (auto problem = check_vat(item.vat.category, item.vat.rate)) {
             add(at + *problem);
         }
+        if (item.commitment) {
+            if (item.type != charge_type::recurring || item.timing != billing_timing::in_arrears ||
+                item.price.model != pricing_model::flat_fee) {
+                add(at +
+                    "a commitment is a recurring, in_arrears item with a flat_fee price (the committed "
+                    "amount)");
+            }
+            for (const auto& key : item.commitment->covers) {
+                const auto covered = std::find_if(
+                    plan.items.begin(), plan.items.end(), [&](const plan_item& o) { return o.key == key; }
+                );
+                if (covered == plan.items.end()) {
+                    add(at + "commitment covers unknown item '" + key + "'");
+                } else if (covered->commitment) {
+                    add(at + "commitment covers item '" + key + "', which is a commitment itself");
+                }
+            }
+        }
         if (item.type == charge_type::usage || item.price.model == pricing_model::percentage) {
             if (item.timing != billing_timing::in_arrears) {
                 add(at + "usage and percentage items are billed in arrears");

@@ -383,7 +383,7 @@ constexpr std::array<std::string_view, 25> plan_keys{
     "items",
     "state",
     "usage"};
-constexpr std::array<std::string_view, 17> item_keys{
+constexpr std::array<std::string_view, 18> item_keys{
     "key",
     "description",
     "product_code",
@@ -394,6 +394,7 @@ constexpr std::array<std::string_view, 17> item_keys{
     "changes",
     "vat",
     "tax",
+    "commitment",
     "start",
     "end",
     "billing_period",
@@ -425,6 +426,7 @@ constexpr std::array<std::string_view, 2> timing_names{"in_advance", "in_arrears
 constexpr std::array<std::string_view, 2> change_keys{"from", "quantity"};
 constexpr std::array<std::string_view, 2> vat_keys{"category", "rate"};
 constexpr std::array<std::string_view, 2> item_tax_keys{"supply", "class"};
+constexpr std::array<std::string_view, 1> commitment_keys{"covers"};
 constexpr std::array<std::string_view, 2> buyer_tax_keys{"kind", "vat_id_confirmed"};
 constexpr std::array<std::string_view, 2> buyer_kind_names{"business", "consumer"};
 constexpr std::array<std::string_view, 2> state_item_keys{"billed_through", "charges"};
@@ -780,6 +782,12 @@ public:
         } else if (r_.mapping(vat, vat_path, vat_keys)) {
             item.vat.category = r_.text(vat, "category", vat_path, true).value_or("S");
             item.vat.rate = r_.number(vat, "rate", vat_path, item.vat.category == "S").value_or(decimal{});
+        }
+        if (const YAML::Node c = n["commitment"]; c.IsDefined()) {
+            const std::string cp = reader::join(path, "commitment");
+            if (r_.mapping(c, cp, commitment_keys)) {
+                item.commitment = commitment_terms{r_.strings(c, "covers", cp)};
+            }
         }
         item.start = r_.date(n, "start", path, false);
         item.end = r_.date(n, "end", path, false);

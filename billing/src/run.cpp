@@ -49,14 +49,29 @@ public:
         first_line_ = lines.size();
         const auto plan_end = effective_end(plan_);
         const civil_date anchor = plan_.anchor.value_or(plan_.start);
-        for (const auto& item : plan_.items) {
+        // Commitments last: they settle against what the other items put on this draft.
+        for (const bool commitments : {false, true}) {
+            for (const auto& item : plan_.items) {
+                if (item.commitment.has_value() == commitments) {
+                    bill_item(item, plan_end, anchor);
+                }
+            }
+        }
+        resolve_vat();
+        apply_invoice_discounts();
+        capped = capped_;
+    }
+
+private:
+    void bill_item(const plan_item& item, const std::optional<civil_date>& plan_end, civil_date anchor) {
+        {
             const currency_prices* prices = item.price.find(plan_.cur);
             item_span span{item.start.value_or(plan_.start), item.end};
             if (plan_end && (!span.end || *plan_end < *span.end)) {
                 span.end = plan_end;
             }
             if (span.end && *span.end < span.start) {
-                continue;  // the plan ended before the item would start
+                return;  // the plan ended before the item would start
             }
             item_context ic{
                 item,
@@ -70,7 +85,7 @@ public:
                     bill_one_time(ic);
                     break;
                 case charge_type::recurring:
-                    if (!target_.manual_window) {
+                    if (!target_.manual_window && !item.commitment) {
                         reconcile(ic);
                     }
                     walk_periods(ic);
@@ -80,12 +95,8 @@ public:
                     break;
             }
         }
-        resolve_vat();
-        apply_invoice_discounts();
-        capped = capped_;
     }
 
-private:
     // ---- period selection ---------------------------------------------------------------------------
 
     bool due(const item_context& ic, const date_range& r) const {
@@ -289,6 +300,77 @@ private:
         text.push_back(')');
     }
 
+    // A plan-level commitment period is over: charge the shortfall of the covered items (plan.hpp).
+    void settle_commitment(const item_context& ic, const date_range& r, std::int64_t full_days) {
+        auto eval = evaluate_price(ic.item.price, ic.prices, price_input{});
+        if (!eval) {
+            throw billing_exception(eval.error());
+        }
+        const decimal committed = prorate(eval->amount, r.days(), full_days, plan_.cur).value();
+        const decimal spent = covered_spend(ic.item, r);
+        const decimal shortfall = spent < committed ? committed - spent : decimal{};
+        std::size_t index = no_line;  // nothing is short: the period is settled without a line
+        if (!shortfall.is_zero()) {
+            index = lines_->size();
+            invoice_line& line = push_line(line_kind::minimum_true_up, &ic.item);
+            line.quantity = decimal{1};
+            line.unit_price = shortfall;
+            line.net = shortfall;
+            line.period = r;
+            std::string& text = line.description;
+            text = text_.true_up;
+            text += ", ";
+            text += ic.item.description;
+            append_range(text, r);
+            text += " (";
+            text += text_.minimum;
+            text.push_back(' ');
+            append_amount(text, committed, plan_.cur, text_);
+            if (r.days() != full_days) {
+                line.prorated = proration{r.days(), full_days};
+                append_proration(text, r.days(), full_days, text_);
+            }
+            text += ", ";
+            text += text_.billed;
+            text.push_back(' ');
+            append_amount(text, spent, plan_.cur, text_);
+            text.push_back(')');
+        }
+        record_billed(ic, r, 0, decimal{1}, shortfall, index, true);
+    }
+
+    bool covers(const plan_item& commitment, std::string_view key) const {
+        const auto& list = commitment.commitment->covers;
+        if (list.empty()) {
+            const plan_item* other = find_item(key);
+            return other != nullptr && !other->commitment;
+        }
+        return std::find(list.begin(), list.end(), key) != list.end();
+    }
+
+    // What the covered items billed for periods starting in r: earlier documents (state: billed net less
+    // credits) and this draft's lines (charges, discounts, true-ups, credits).
+    decimal covered_spend(const plan_item& commitment, const date_range& r) const {
+        decimal spent;
+        for (const auto& item_state : state_.items) {
+            if (!covers(commitment, item_state.item_key)) {
+                continue;
+            }
+            for (const auto& c : item_state.charges) {
+                if (r.contains(c.period_start)) {
+                    spent = spent + c.billed_net - c.credited;
+                }
+            }
+        }
+        for (std::size_t i = first_line_; i < lines_->size(); ++i) {
+            const invoice_line& line = (*lines_)[i];
+            if (line.period && r.contains(line.period->first) && covers(commitment, line.item_key)) {
+                spent = spent + line.net;
+            }
+        }
+        return spent;
+    }
+
     // Splits r at quantity changes and calls f(segment) for each piece.
     template <typename F>
     void for_each_segment(const item_context& ic, const date_range& r, F&& f) {
@@ -308,6 +390,10 @@ private:
 
     void bill_recurring_period(const item_context& ic, const date_range& r) {
         const std::int64_t full_days = ic.grid.period_containing(r.first).days();
+        if (ic.item.commitment) {
+            settle_commitment(ic, r, full_days);
+            return;
+        }
         decimal charged;
         for_each_segment(ic, r, [&](const date_range& seg) {
             charged = charged + bill_segment(ic, seg, full_days, 0, true);

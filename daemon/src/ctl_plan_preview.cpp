@@ -161,7 +161,11 @@ void print_draft(std::ostream& out, const invoice& d, std::string_view title, st
             if (b.key.revision != 0) {
                 out << " (revision " << b.key.revision << ")";
             }
-            out << ", line " << (b.line_index + 1) << "\n";
+            if (b.line_index == billing::no_line) {
+                out << ", no line (settled)\n";
+            } else {
+                out << ", line " << (b.line_index + 1) << "\n";
+            }
         }
     }
     out << "\n";

@@ -857,5 +857,107 @@ TEST(RunScenarios, GermanLineTexts) {
     );
 }
 
+using test::flat;
+using test::nets;
+using test::per_unit;
+using test::period_of;
+using test::plan_with;
+using test::recurring;
+using test::run_one;
+using test::usage_item;
+using test::use;
+
+// A plan-level commitment of 1,200.00 per calendar year over monthly usage at 0.10 per call, in arrears.
+billing_plan committed_usage_plan() {
+    plan_item api = usage_item("api", usage_aggregation::sum, per_unit("0.10"));
+    plan_item commit = recurring("commit", "1", flat("1200.00"));
+    commit.description = "Annual commitment";
+    commit.timing = billing_timing::in_arrears;
+    commit.period = period_of("P1Y");
+    commit.commitment = commitment_terms{};
+    auto plan = plan_with("P-C", "2026-01-01", {api, commit});
+    plan.items[0].description = "API calls";
+    return plan;
+}
+
+std::vector<usage_record> year_of_usage() {
+    // January 3,000 calls (300.00), February to December 800 calls each (80.00 x 11 = 880.00): 1,180.00.
+    std::vector<usage_record> usage{use("api", "2026-01-15", "3000")};
+    for (unsigned m = 2; m <= 12; ++m) {
+        usage.push_back(
+            use("api", "2026-" + std::string(m < 10 ? "0" : "") + std::to_string(m) + "-10", "800")
+        );
+    }
+    return usage;
+}
+
+TEST(RunScenarios, CommitmentTrueUpAfterTheYearInOneRun) {
+    const auto plan = committed_usage_plan();
+    const auto r = run_one(plan, {}, "2027-01-01", year_of_usage());
+    // 12 usage lines, then the shortfall 1,200.00 - 1,180.00 = 20.00 (hand computed above).
+    const auto n = nets(r);
+    ASSERT_EQ(n.size(), 13u);
+    EXPECT_EQ(n.front(), "300.00");
+    EXPECT_EQ(n[1], "80.00");
+    EXPECT_EQ(n.back(), "20.00");
+    EXPECT_EQ(
+        r.drafts[0].lines.back().description,
+        "Minimum commitment true-up, Annual commitment, 2026-01-01..2026-12-31 (minimum 1,200.00 EUR, billed "
+        "1,180.00 EUR)"
+    );
+    EXPECT_EQ(r.drafts[0].lines.back().kind, line_kind::minimum_true_up);
+}
+
+TEST(RunScenarios, CommitmentCountsWhatEarlierInvoicesBilledAndSettlesOnce) {
+    const auto plan = committed_usage_plan();
+    // January to November were billed by earlier runs (the store's plan state), less a credit of 30.00 on
+    // January: 270.00 + 10 x 80.00 = 1,070.00; December adds 80.00: 1,150.00, shortfall 50.00.
+    plan_state state;
+    state.plan_id = plan.id;
+    item_state& api = state.get("api");
+    api.billed_through = date_of("2026-11-30");
+    for (unsigned m = 1; m <= 11; ++m) {
+        const civil_date first{std::chrono::year{2026}, std::chrono::month{m}, std::chrono::day{1}};
+        const civil_date last = add_days(add_months(first, 1), -1);
+        billed_charge c;
+        c.period_start = first;
+        c.period_end = last;
+        c.quantity = dec(m == 1 ? "3000" : "800");
+        c.billed_net = dec(m == 1 ? "300.00" : "80.00");
+        c.credited = dec(m == 1 ? "30.00" : "0");
+        api.charges.push_back(c);
+    }
+    const auto r = run_one(plan, state, "2027-01-01", year_of_usage());
+    EXPECT_EQ(nets(r), (std::vector<std::string>{"80.00", "50.00"}));
+
+    // Reached: usage of 12,000 calls in December makes 1,070.00 + 1,200.00; the year is settled without a
+    // line and a second run bills nothing.
+    auto usage = year_of_usage();
+    usage.back().quantity = dec("12000");
+    const auto reached = run_one(plan, state, "2027-01-01", usage);
+    ASSERT_EQ(reached.drafts.size(), 1u);
+    EXPECT_EQ(nets(reached), (std::vector<std::string>{"1200.00"}));
+    ASSERT_EQ(reached.drafts[0].billed.size(), 2u);
+    EXPECT_EQ(reached.drafts[0].billed[1].key.item_key, "commit");
+    EXPECT_EQ(reached.drafts[0].billed[1].line_index, no_line);
+    plan_state after = state;
+    apply_to_state(reached.drafts[0], after);
+    EXPECT_TRUE(run_one(plan, after, "2027-01-01", usage).drafts.empty());
+}
+
+TEST(RunScenarios, CommitmentRulesAreChecked) {
+    auto plan = committed_usage_plan();
+    plan.items[1].timing = billing_timing::in_advance;
+    plan.items[1].commitment->covers = {"nope"};
+    const auto problems = check_plan(plan);
+    ASSERT_EQ(problems.size(), 2u);
+    EXPECT_EQ(
+        problems[0],
+        "item commit: a commitment is a recurring, in_arrears item with a flat_fee price (the committed "
+        "amount)"
+    );
+    EXPECT_EQ(problems[1], "item commit: commitment covers unknown item 'nope'");
+}
+
 }  // namespace
 }  // namespace fakturad::billing

@@ -110,6 +110,9 @@ struct invoice_line {
     std::optional<std::size_t> source_line;  // credit note: the original line index it credits
 };
 
+// billed_charge_ref::line_index of a period that is settled without a line on the document.
+inline constexpr std::size_t no_line = static_cast<std::size_t>(-1);
+
 // A period or segment billed by an invoice: becomes a billed_periods row (UNIQUE(item, period_start)).
 // The snapshot (quantity, net incl. the item's discount lines) is what later credits reverse (Lago #1776).
 struct billed_charge_ref {
@@ -117,7 +120,7 @@ struct billed_charge_ref {
     civil_date period_end;  // inclusive
     decimal quantity;
     decimal billed_net;          // charge line net + its item discount lines
-    std::size_t line_index = 0;  // the charge line
+    std::size_t line_index = 0;  // the charge line, or no_line (a met commitment settles without a line)
     bool regular = true;         // a regular period (advances billed_through) or an adjustment segment
 };
 

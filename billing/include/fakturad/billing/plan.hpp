@@ -198,6 +198,17 @@ struct buyer_tax_facts {
 inline constexpr std::string_view supply_kinds_text =
     "goods, services, electronic_services, construction_services, building_cleaning, scrap_metal";
 
+// A minimum commitment across items (e.g. 12,000 EUR a year over monthly usage and licences): a recurring,
+// in-arrears, flat-fee item whose price is the committed amount per its own billing period. When such a
+// period is over, the run charges the shortfall (a true-up line): committed amount (prorated for a stub)
+// minus what the covered items billed for periods starting inside it (their billed nets less credits, from
+// the plan state and the draft being built). Nothing is charged when they reached it; the period is still
+// recorded as billed so that it is settled once.
+struct commitment_terms {
+    std::vector<std::string> covers;  // item keys; empty: every other non-commitment item of the plan
+    friend bool operator==(const commitment_terms&, const commitment_terms&) = default;
+};
+
 struct plan_item {
     std::string key;          // stable within the plan (the source line item Id)
     std::string description;  // printed on the line
@@ -213,6 +224,7 @@ struct plan_item {
     std::optional<usage_aggregation> tier_aggregation;       // usage + volume: selects the tier
     vat_treatment vat;                                       // fixed treatment, unless `tax` is set
     std::optional<item_tax> tax;                             // determined per line by the run's vat_resolver
+    std::optional<commitment_terms> commitment;              // a plan-level minimum commitment (see above)
     std::optional<civil_date> start;                         // default: plan start
     std::optional<civil_date> end;                           // default: plan effective end
     std::optional<billing_period> period;                    // default: plan period
