@@ -531,6 +531,10 @@ std::string document_to_json(const invoice& doc) {
         }
         o["vat_exemptions"] = std::move(exemptions);
     }
+    if (doc.vat_currency) {
+        o["vat_currency"] = json::object{
+            {"currency", doc.vat_currency->cur.code()}, {"rate", to_string(doc.vat_currency->rate)}};
+    }
     const auto& t = doc.totals;
     o["totals"] = json::object{
         {"net", to_string(t.net)},
@@ -616,6 +620,13 @@ invoice document_from_json(std::string_view text) {
     r.each("vat_exemptions", [&](const reader& e) {
         doc.vat_exemptions.push_back({e.text("category", true), e.text("code"), e.text("text")});
     });
+    if (auto v = r.object("vat_currency")) {
+        auto code = lookup_currency(v->text("currency", true));
+        if (!code) {
+            corrupt(v->at_path("currency"), "is not an ISO 4217 code");
+        }
+        doc.vat_currency = billing::vat_accounting_currency{*code, v->number("rate")};
+    }
     const reader t = r.required_object("totals");
     doc.totals.net = t.number("net");
     doc.totals.tax = t.number("tax");
