@@ -11,8 +11,12 @@ packages=(
     libssl-dev libsimdjson-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
     libsqlite3-dev sqlite3 libpq-dev libpugixml-dev libcli11-dev libsystemd-dev
     libhowardhinnant-date-dev tzdata
+    # invoice PDFs: rendering, PDF/A-3 step, GiroCode; the font and the sRGB profile they embed
+    libcairo2-dev libpango1.0-dev libqpdf-dev libqrencode-dev fonts-dejavu-core icc-profiles-free
     # tests and benchmarks
     libgtest-dev libgmock-dev googletest libbenchmark-dev python3
+    # PDF checks: qpdf --check, pdffonts/pdfdetach/pdftotext/pdftoppm, the PDF/A preflight's modules
+    qpdf poppler-utils zbar-tools python3-pikepdf python3-fonttools python3-lxml
     # e-invoice conformance tests: the shared validate-einvoice.sh runs the official XSD and schematron
     default-jre-headless libsaxonhe-java libxml2-utils
     # formatting check (clang-format 14)
