@@ -423,6 +423,8 @@ private:
                 return "host:port on a loopback host, e.g. 127.0.0.1:8080";
             case value_type::url:
                 return "an https URL such as https://example.my.salesforce.com";
+            case value_type::service_url:
+                return "an https URL such as https://ec.europa.eu/taxation_customs/vies/rest-api";
             case value_type::api_version:
                 return "an API version from " + version_text(spec.min) + " to " + version_text(spec.max) +
                        " such as \"" + version_text(spec.max) + "\"";
@@ -554,6 +556,7 @@ private:
             case value_type::listen_address:
                 return convert_listen(spec, text, where, path);
             case value_type::url:
+            case value_type::service_url:
                 return convert_url(spec, text, where, path);
             case value_type::api_version: {
                 const bool shape = text.size() == 4 &&
@@ -651,7 +654,9 @@ private:
             error(where, path, "expected " + expected(spec) + got);
             return std::nullopt;
         }
-        if (parsed->has_query() || parsed->has_fragment() || (!url_path.empty() && url_path != "/")) {
+        const bool path_allowed = spec.type == value_type::service_url;
+        if (parsed->has_query() || parsed->has_fragment() ||
+            (!path_allowed && !url_path.empty() && url_path != "/")) {
             error(where, path, "expected a URL with only scheme, host and port" + got);
             return std::nullopt;
         }

@@ -17,6 +17,7 @@ constexpr std::array store_backends{"sqlite"sv};
 constexpr std::array later_backends{"postgresql"sv};
 constexpr std::array sync_modes{"normal"sv, "full"sv};
 constexpr std::array auth_flows{"jwt_bearer"sv, "client_credentials"sv};
+constexpr std::array vies_apis{"soap"sv, "rest"sv};
 
 // Maps a validated choice back to its enumerator; the choice lists above are in enumerator order.
 template <typename Enum, std::size_t N>
@@ -85,7 +86,20 @@ const salesforce_settings& sf(const settings& s) {
     return *s.salesforce;
 }
 
-const std::array<key_spec, 33> table{{
+vies_settings& vs(settings& s) {
+    if (!s.vies) {
+        throw std::logic_error("config schema: vies key applied without its section");
+    }
+    return *s.vies;
+}
+const vies_settings& vs(const settings& s) {
+    if (!s.vies) {
+        throw std::logic_error("config schema: vies key rendered without its section");
+    }
+    return *s.vies;
+}
+
+const std::array<key_spec, 50> table{{
     // instance ------------------------------------------------------------------------------------------
     {.path = "instance",
      .type = value_type::section,
@@ -376,6 +390,179 @@ const std::array<key_spec, 33> table{{
      .render = [](const settings& s) -> std::optional<std::string> {
          return format_percent_basis_points(sf(s).api_share_limit_bp);
      }},
+    // vies ----------------------------------------------------------------------------------------------
+    {.path = "vies",
+     .type = value_type::section,
+     .need = presence::optional,
+     .description =
+         "Online VAT-ID checks against the EU's VIES service. Without this section only the offline "
+         "format and check-digit checks run, and reverse charge needs a VAT ID confirmed otherwise.",
+     .apply = [](settings& s, const value&) { s.vies.emplace(); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return s.vies ? std::optional<std::string>("") : std::nullopt;
+     }},
+    {.path = "vies.api",
+     .type = value_type::choice,
+     .need = presence::defaulted,
+     .default_text = "soap",
+     .description = "`soap` (checkVat / checkVatApprox) or `rest`.",
+     .choices = vies_apis,
+     .apply = [](settings& s,
+                 const value& v) { vs(s).api = choice_to<vies_settings::api_kind>(vies_apis, v); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return choice_name(vies_apis, vs(s).api);
+     }},
+    {.path = "vies.soap_url",
+     .type = value_type::service_url,
+     .need = presence::defaulted,
+     .default_text = "https://ec.europa.eu/taxation_customs/vies/services/checkVatService",
+     .description = "SOAP endpoint; `http` only for loopback hosts (the local emulator).",
+     .apply = [](settings& s, const value& v) { vs(s).soap_url = std::get<std::string>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> { return vs(s).soap_url; }},
+    {.path = "vies.rest_url",
+     .type = value_type::service_url,
+     .need = presence::defaulted,
+     .default_text = "https://ec.europa.eu/taxation_customs/vies/rest-api",
+     .description = "REST base URL, also used for `/check-status` before a batch.",
+     .apply = [](settings& s, const value& v) { vs(s).rest_url = std::get<std::string>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> { return vs(s).rest_url; }},
+    {.path = "vies.requester_vat_id",
+     .type = value_type::string,
+     .need = presence::optional,
+     .description = "Our own VAT ID (e.g. `DE123456789`); with it VIES returns a consultation number, the "
+                    "evidence of a qualified confirmation (§ 18e UStG).",
+     .apply =
+         [](settings& s, const value& v) {
+             if (const auto* t = std::get_if<std::string>(&v)) {
+                 vs(s).requester_vat_id = *t;
+             }
+         },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return vs(s).requester_vat_id.empty() ? std::nullopt : std::optional(vs(s).requester_vat_id);
+     }},
+    {.path = "vies.ca_file",
+     .type = value_type::existing_path,
+     .need = presence::optional,
+     .description = "A CA bundle to trust instead of the system store (tests, TLS-inspecting proxies).",
+     .apply =
+         [](settings& s, const value& v) {
+             if (const auto* p = std::get_if<std::filesystem::path>(&v)) {
+                 vs(s).ca_file = *p;
+             }
+         },
+     .render = [](const settings& s
+               ) { return vs(s).ca_file ? path_text(*vs(s).ca_file) : std::optional<std::string>(); }},
+    {.path = "vies.timeout",
+     .type = value_type::duration,
+     .need = presence::defaulted,
+     .default_text = "30s",
+     .unit = "`ms` `s` `m` `h` `d`",
+     .description = "Deadline of one request (member-state round trips are slow).",
+     .apply = [](settings& s, const value& v) { vs(s).timeout = std::get<std::chrono::milliseconds>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return format_duration(vs(s).timeout);
+     }},
+    {.path = "vies.concurrency",
+     .type = value_type::section,
+     .need = presence::defaulted,
+     .description =
+         "Requests in flight; VIES answers MS_MAX_CONCURRENT_REQ above about two per member state.",
+     .apply = [](settings&, const value&) {},
+     .render = [](const settings&) -> std::optional<std::string> { return ""; }},
+    {.path = "vies.concurrency.per_member_state",
+     .type = value_type::integer,
+     .need = presence::defaulted,
+     .default_text = "1",
+     .description = "Requests in flight per member state, 1 or 2.",
+     .min = 1,
+     .max = 2,
+     .apply = [](settings& s, const value& v
+              ) { vs(s).per_member_state = static_cast<unsigned>(std::get<std::int64_t>(v)); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return std::to_string(vs(s).per_member_state);
+     }},
+    {.path = "vies.concurrency.global",
+     .type = value_type::integer,
+     .need = presence::defaulted,
+     .default_text = "4",
+     .description = "Requests in flight overall.",
+     .min = 1,
+     .max = 32,
+     .apply = [](settings& s,
+                 const value& v) { vs(s).global = static_cast<unsigned>(std::get<std::int64_t>(v)); },
+     .render = [](const settings& s) -> std::optional<std::string> { return std::to_string(vs(s).global); }},
+    {.path = "vies.retry",
+     .type = value_type::section,
+     .need = presence::defaulted,
+     .description = "Backoff for temporary answers (MS_UNAVAILABLE, TIMEOUT, the concurrency limits): capped "
+                    "exponential with jitter.",
+     .apply = [](settings&, const value&) {},
+     .render = [](const settings&) -> std::optional<std::string> { return ""; }},
+    {.path = "vies.retry.base",
+     .type = value_type::duration,
+     .need = presence::defaulted,
+     .default_text = "2s",
+     .unit = "`ms` `s` `m` `h` `d`",
+     .description = "First retry delay.",
+     .apply = [](settings& s, const value& v) { vs(s).retry_base = std::get<std::chrono::milliseconds>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return format_duration(vs(s).retry_base);
+     }},
+    {.path = "vies.retry.cap",
+     .type = value_type::duration,
+     .need = presence::defaulted,
+     .default_text = "15m",
+     .unit = "`ms` `s` `m` `h` `d`",
+     .description = "Longest retry delay.",
+     .apply = [](settings& s, const value& v) { vs(s).retry_cap = std::get<std::chrono::milliseconds>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return format_duration(vs(s).retry_cap);
+     }},
+    {.path = "vies.retry.max_attempts",
+     .type = value_type::integer,
+     .need = presence::defaulted,
+     .default_text = "8",
+     .description = "Attempts before a number stays `unconfirmed` until the next check.",
+     .min = 1,
+     .max = 50,
+     .apply = [](settings& s,
+                 const value& v) { vs(s).max_attempts = static_cast<unsigned>(std::get<std::int64_t>(v)); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return std::to_string(vs(s).max_attempts);
+     }},
+    {.path = "vies.cache_ttl",
+     .type = value_type::duration,
+     .need = presence::defaulted,
+     .default_text = "7d",
+     .unit = "`ms` `s` `m` `h` `d`",
+     .description = "A `valid` verdict younger than this is reused instead of asking again.",
+     .apply = [](settings& s, const value& v) { vs(s).cache_ttl = std::get<std::chrono::milliseconds>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return format_duration(vs(s).cache_ttl);
+     }},
+    {.path = "vies.recheck_interval",
+     .type = value_type::duration,
+     .need = presence::defaulted,
+     .default_text = "30d",
+     .unit = "`ms` `s` `m` `h` `d`",
+     .description = "Every account's VAT ID is checked again after this long.",
+     .apply = [](settings& s,
+                 const value& v) { vs(s).recheck_interval = std::get<std::chrono::milliseconds>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return format_duration(vs(s).recheck_interval);
+     }},
+    {.path = "vies.accept_recently_valid",
+     .type = value_type::duration,
+     .need = presence::defaulted,
+     .default_text = "0s",
+     .unit = "`ms` `s` `m` `h` `d`",
+     .description = "Reverse charge on an `unconfirmed` answer when the VAT ID was `valid` within this "
+                    "window; `0s`: never.",
+     .apply = [](settings& s,
+                 const value& v) { vs(s).accept_recently_valid = std::get<std::chrono::milliseconds>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return format_duration(vs(s).accept_recently_valid);
+     }},
     // mappings ------------------------------------------------------------------------------------------
     {.path = "mappings",
      .type = value_type::path_list,
@@ -454,6 +641,8 @@ std::string type_label(const key_spec& spec) {
             return "host:port";
         case value_type::url:
             return "URL";
+        case value_type::service_url:
+            return "URL with path";
         case value_type::api_version:
             return "API version";
         case value_type::time_zone:

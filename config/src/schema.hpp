@@ -28,7 +28,8 @@ enum class value_type : std::uint8_t {
     existing_path,   // like path, and the file must exist
     file_mode,       // octal permission bits, "0660"
     listen_address,  // host:port on a loopback host
-    url,             // https, or http on a loopback host
+    url,             // https, or http on a loopback host; scheme, host and port only
+    service_url,     // like url, with a path (a web service endpoint)
     api_version,     // "NN.N" within min..max (in tenths)
     time_zone,       // IANA name
     secret,          // given as <key>_file, <key>_env or <key>_credential

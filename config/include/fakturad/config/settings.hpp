@@ -110,6 +110,27 @@ struct control_settings {
     std::chrono::milliseconds request_timeout{};
 };
 
+// EU VIES, the online VAT-ID check (connectors/vies/README.md). Offline checks always run.
+struct vies_settings {
+    enum class api_kind : std::uint8_t { soap, rest } api{};
+    std::string soap_url;
+    std::string rest_url;  // also /check-status before a batch
+    // Our own VAT ID: with it VIES returns a consultation number, the evidence of a qualified check.
+    std::string requester_vat_id;
+    std::optional<std::filesystem::path> ca_file;
+    std::chrono::milliseconds timeout{};
+    unsigned per_member_state{};  // requests in flight per member state (1..2)
+    unsigned global{};            // requests in flight overall
+    std::chrono::milliseconds retry_base{};
+    std::chrono::milliseconds retry_cap{};
+    unsigned max_attempts{};
+    std::chrono::milliseconds cache_ttl{};         // a "valid" verdict younger than this is reused
+    std::chrono::milliseconds recheck_interval{};  // every account's VAT ID is checked again after this
+    // Reverse charge with an "unconfirmed" answer is accepted when the VAT ID was valid within this window
+    // (0: never).
+    std::chrono::milliseconds accept_recently_valid{};
+};
+
 struct settings {
     std::filesystem::path source_file;  // absolute path of the config file
     instance_settings instance;
@@ -118,6 +139,7 @@ struct settings {
     store_settings store;
     control_settings control;
     std::optional<salesforce_settings> salesforce;
+    std::optional<vies_settings> vies;
     std::vector<mapping_file> mappings;
 };
 
