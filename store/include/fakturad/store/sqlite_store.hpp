@@ -100,6 +100,7 @@ struct checkpoint_result {
 };
 
 struct invoice_store_access;
+struct vat_check_store_access;
 
 class sqlite_store {
 public:
@@ -180,6 +181,7 @@ public:
 private:
     friend class transaction;
     friend struct invoice_store_access;  // the repositories run on this connection
+    friend struct vat_check_store_access;
     struct impl;
     explicit sqlite_store(std::unique_ptr<impl> state) noexcept;
 
