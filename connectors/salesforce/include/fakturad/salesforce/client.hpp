@@ -1,0 +1,139 @@
+#pragma once
+// The Salesforce connector's I/O side: executes what the protocol headers describe over net::http_client
+// (TLS with host-name verification, keep-alive pool, a deadline per call).  No Beast in this header.
+//
+// Every call:
+// - carries `Authorization: Bearer <token>` (fetched on first use and cached; on 401 INVALID_SESSION_ID a
+//   new token is fetched once and the call repeated) and `Sforce-Call-Options: client=<client_name>`, so
+//   that change events caused by fakturad's own writes can be recognised (changeOrigin);
+// - reads Sforce-Limit-Info and is refused (errc::api_share_exhausted, nothing sent) once the configured
+//   share of the org's daily API requests is used;
+// - is retried with capped exponential backoff and full jitter after 5xx, UNABLE_TO_LOCK_ROW, throttling
+//   or a lost connection when it is idempotent (reads, upserts by external ID); files are made idempotent
+//   by looking them up by PathOnClient before inserting.
+//
+// Threading and lifetime: coroutines run on the http_client's single-threaded executor; the http_client,
+// the clock and the random source must outlive the client, which must outlive its calls.  Cancellation
+// of the awaiting coroutine is passed to the HTTP call and the backoff waits.
+
+#include "fakturad/core/clock.hpp"
+#include "fakturad/salesforce/auth.hpp"
+#include "fakturad/salesforce/error.hpp"
+#include "fakturad/salesforce/incremental.hpp"
+#include "fakturad/salesforce/limits.hpp"
+#include "fakturad/salesforce/rest.hpp"
+#include "fakturad/salesforce/retry.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+#include <boost/system/result.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fakturad::net {
+class http_client;
+}
+
+namespace fakturad::salesforce {
+
+struct client_options {
+    salesforce::credentials credentials;
+    std::string api_version = "v62.0";
+    std::string client_name = "fakturad";             // Sforce-Call-Options client=<name>
+    std::chrono::milliseconds call_timeout{120'000};  // deadline of one HTTP exchange
+    backoff_policy backoff;
+    double max_api_share = 0.8;                   // of the daily API requests (0 < share <= 1)
+    unsigned query_batch_size = 2000;             // Sforce-Query-Options hint, 200..2000
+    std::size_t multipart_threshold = 4U << 20U;  // files larger than this go one by one as multipart
+    std::size_t file_batch_bytes = 8U << 20U;     // raw bytes of small files per collections call
+};
+
+// Called once per query page, in order; memory is bounded by a page.  Return false to stop the query
+// (the call then ends with errc::stopped_by_caller).
+using page_handler = std::function<bool(query_page& page)>;
+
+struct query_summary {
+    std::uint64_t total_size = 0;
+    std::uint64_t records = 0;
+    unsigned pages = 0;
+};
+
+// The result of one record of a write.
+struct record_result {
+    std::string key;  // the external id value (upsert) or PathOnClient (files)
+    bool success = false;
+    std::optional<std::string> id;
+    bool created = false;
+    std::vector<api_error_item> errors;  // per-record errors with their fields, when !success
+    unsigned attempts = 0;
+
+    // "Invoice__c Fakturad_Key__c=INV-7: REQUIRED_FIELD_MISSING [Invoice_Date__c] Required fields ..."
+    [[nodiscard]] std::string describe(const std::string& object, const std::string& key_field) const;
+};
+
+struct write_report {
+    std::vector<record_result> records;  // input order
+    std::size_t failed = 0;
+};
+
+class client {
+public:
+    client(
+        net::http_client& http, client_options options, const fakturad::clock& clock, random_source& random
+    );
+    ~client();
+    client(const client&) = delete;
+    client& operator=(const client&) = delete;
+
+    // Gets a new access token now (otherwise the first call does).
+    boost::asio::awaitable<boost::system::result<void, call_error>> authenticate();
+
+    // SOQL query (include_deleted: queryAll), pages handed to `on_page` as they arrive.
+    boost::asio::awaitable<boost::system::result<query_summary, call_error>> query(
+        std::string soql, page_handler on_page, bool include_deleted = false
+    );
+
+    // Records of `q` changed since `from` (with the overlap window), handed over page by page; returns the
+    // cursor after the last record handed over (unchanged when there was none).  Persist it once the
+    // records are stored.
+    boost::asio::awaitable<boost::system::result<sync_cursor, call_error>> poll_changes(
+        incremental_query q, sync_cursor from, page_handler on_page
+    );
+
+    // Upserts `records` (each carrying `external_id_field`) in collections of 200.  Per-record failures are
+    // in the report (locks retried per record); the call fails as a whole only when Salesforce could not be
+    // used at all (auth, limits, retries exhausted for a collection call).
+    boost::asio::awaitable<boost::system::result<write_report, call_error>> upsert(
+        std::string object, std::string external_id_field, std::vector<boost::json::object> records
+    );
+
+    // Inserts each file as a ContentVersion linked to its record (FirstPublishLocationId).  Files already
+    // present with the same PathOnClient are reported as success without a new insert, so repeating an
+    // upload never duplicates a file.  Small files go in collections; large ones one by one as multipart.
+    boost::asio::awaitable<boost::system::result<write_report, call_error>> upload_files(
+        std::vector<file_upload> files
+    );
+
+    // GET /limits: the DailyApiRequests figures (also refreshes the budget).
+    boost::asio::awaitable<boost::system::result<api_usage, call_error>> fetch_limits();
+
+    // The newest Sforce-Limit-Info figures seen, if any.
+    [[nodiscard]] std::optional<api_usage> last_api_usage() const;
+    // HTTP calls sent so far (token requests included), for metrics and the benchmark.
+    [[nodiscard]] std::uint64_t calls_sent() const;
+    [[nodiscard]] const client_options& options() const;
+
+    struct impl;
+
+private:
+    std::unique_ptr<impl> impl_;
+};
+
+}  // namespace fakturad::salesforce
