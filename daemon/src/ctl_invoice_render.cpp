@@ -1,5 +1,6 @@
 #include "ctl_invoice_render.hpp"
 
+#include "ctl_invoice_pdf.hpp"
 #include "fakturad/billing/draft_documents.hpp"
 #include "fakturad/billing/plan_yaml.hpp"
 #include "fakturad/documents/einvoice.hpp"
@@ -45,7 +46,12 @@ struct rendered {
     std::vector<std::string> problems;
 };
 
-rendered render(const billing::built_document& d, render_format format) {
+rendered render(
+    const billing::built_document& d,
+    render_format format,
+    invoice_pdf_maker* pdf,
+    std::optional<documents::facturx_profile> profile
+) {
     documents::xml_options options;
     options.document_id = d.id;  // BT-1 of a pro-forma, which has no number
     documents::xml_result xml;
@@ -62,10 +68,11 @@ rendered render(const billing::built_document& d, render_format format) {
         case render_format::ubl:
             xml = documents::write_ubl(d.doc, documents::ubl_profile::en16931, options);
             break;
-        // The PDF renderer (documents/ PDF, Factur-X) plugs in here.
         case render_format::facturx:
-        case render_format::pdf:
-            return {{}, {"format not available yet: the PDF renderer is not built into this fakturactl"}};
+        case render_format::pdf: {
+            auto made = pdf->make(d.doc, format == render_format::facturx ? profile : std::nullopt, d.id);
+            return {std::move(made.bytes), std::move(made.problems)};
+        }
     }
     return {std::move(xml.xml), std::move(xml.problems)};
 }
@@ -103,6 +110,24 @@ int run_invoice_render(const invoice_render_options& options, std::ostream& out,
         err << "fakturactl: unknown --format '" << options.format
             << "' (expected xrechnung-cii, xrechnung-ubl, cii, ubl, facturx or pdf)\n";
         return render_usage;
+    }
+    std::optional<invoice_pdf_maker> pdf;
+    const auto profile = documents::parse_facturx_profile(options.profile);
+    if (row->format == render_format::pdf || row->format == render_format::facturx) {
+        if (!profile) {
+            err << "fakturactl: unknown --profile '" << options.profile
+                << "' (expected en16931, extended or xrechnung)\n";
+            return render_usage;
+        }
+        if (options.template_file.empty()) {
+            err << "fakturactl: --format " << options.format
+                << " needs --template FILE, the legal entity's PDF template (see documents/README.md)\n";
+            return render_usage;
+        }
+        pdf = invoice_pdf_maker::load(options.template_file, options.icc_profile, err);
+        if (!pdf) {
+            return render_usage;
+        }
     }
     std::ifstream in(options.file, std::ios::binary);
     if (!in) {
@@ -161,7 +186,7 @@ int run_invoice_render(const invoice_render_options& options, std::ostream& out,
 
     int status = render_ok;
     for (const auto* d : selected) {
-        rendered r = render(*d, row->format);
+        rendered r = render(*d, row->format, pdf ? &*pdf : nullptr, profile);
         if (!r.problems.empty()) {
             for (const auto& p : r.problems) {
                 err << name << ": drafts[" << d->draft_index << "] (" << d->id << "): " << p << "\n";

@@ -171,6 +171,13 @@ int main(int argc, char** argv) {
     invoice_render->add_option("--out", render.out, "output file (with --all: output folder)")->required();
     invoice_render->add_option("--draft", render.draft, "id of the draft to render (default: the last)");
     invoice_render->add_flag("--all", render.all, "render every draft into the --out folder");
+    invoice_render->add_option(
+        "--template", render.template_file, "PDF template of the seller (pdf, facturx)"
+    );
+    invoice_render->add_option(
+        "--profile", render.profile, "facturx: en16931 (default), extended or xrechnung"
+    );
+    invoice_render->add_option("--icc-profile", render.icc_profile, "sRGB ICC profile embedded in PDFs");
 
     vat_check_options vat;
     std::string vat_api = "soap";

@@ -301,10 +301,9 @@ private:
         const text_style key_style{8, false, grey};
         const text_style value{8, false, r_.tpl.text};
         for (const auto& [k, v] : rows) {
-            label(k, key_style, x, y, 30 * mm);
-            y += std::max(
-                4 * mm, text(v, value, x + 30 * mm, y, right - x - 30 * mm, align::right) + 0.5 * mm
-            );
+            const double key_h = label(k, key_style, x, y, 30 * mm);
+            const double value_h = text(v, value, x + 30 * mm, y, right - x - 30 * mm, align::right);
+            y += std::max({4 * mm, key_h + 0.5 * mm, value_h + 0.5 * mm});
         }
     }
 
@@ -618,7 +617,7 @@ private:
         PangoLayout* para = make(pay_sentence_, base_, content_width);
         // Details in two columns of label and value: account holder | IBAN, BIC | reference.
         constexpr double half = content_width / 2;
-        constexpr double label_w = 30 * mm;
+        constexpr double label_w = 34 * mm;
         std::vector<std::pair<PangoLayout*, PangoLayout*>> cells;
         for (const auto& [k, v] : pay_details_) {
             cells.emplace_back(

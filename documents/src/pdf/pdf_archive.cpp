@@ -67,11 +67,18 @@ std::string make_xmp(
          "<pdfaid:part>3</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance></rdf:Description>\n";
     x += "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">";
     x += "<dc:format>application/pdf</dc:format>";
-    x += "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">" + xml_escape(meta.title) +
-         "</rdf:li></rdf:Alt></dc:title>";
-    x += "<dc:creator><rdf:Seq><rdf:li>" + xml_escape(meta.author) + "</rdf:li></rdf:Seq></dc:creator>";
-    x += "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">" + xml_escape(meta.subject) +
-         "</rdf:li></rdf:Alt></dc:description>";
+    // An empty value is left out here and in the Info dictionary alike, so that both always agree.
+    if (!meta.title.empty()) {
+        x += "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">" + xml_escape(meta.title) +
+             "</rdf:li></rdf:Alt></dc:title>";
+    }
+    if (!meta.author.empty()) {
+        x += "<dc:creator><rdf:Seq><rdf:li>" + xml_escape(meta.author) + "</rdf:li></rdf:Seq></dc:creator>";
+    }
+    if (!meta.subject.empty()) {
+        x += "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">" + xml_escape(meta.subject) +
+             "</rdf:li></rdf:Alt></dc:description>";
+    }
     x += "</rdf:Description>\n";
     x += "<rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">";
     x += "<xmp:CreatorTool>" + xml_escape(meta.creator_tool) + "</xmp:CreatorTool>";
@@ -200,9 +207,14 @@ std::string make_pdfa3(
         // A fresh Info dictionary: cairo's carries its own producer and the time of rendering.
         oh info = oh::newDictionary();
         const std::string when = pdf_date(meta.created);
-        info.replaceKey("/Title", oh::newUnicodeString(meta.title));
-        info.replaceKey("/Author", oh::newUnicodeString(meta.author));
-        info.replaceKey("/Subject", oh::newUnicodeString(meta.subject));
+        for (const auto& [key, value] :
+             {std::pair{"/Title", &meta.title},
+              std::pair{"/Author", &meta.author},
+              std::pair{"/Subject", &meta.subject}}) {
+            if (!value->empty()) {
+                info.replaceKey(key, oh::newUnicodeString(*value));
+            }
+        }
         info.replaceKey("/Creator", oh::newUnicodeString(meta.creator_tool));
         info.replaceKey("/Producer", oh::newUnicodeString(producer));
         info.replaceKey("/CreationDate", oh::newString(when));
@@ -235,7 +247,7 @@ std::string make_pdfa3(
         w.setOutputMemory();
         w.setMinimumPDFVersion("1.7");
         w.setNewlineBeforeEndstream(true);
-        w.setObjectStreamMode(qpdf_o_generate);
+        w.setObjectStreamMode(qpdf_o_disable);
         // cairo's streams are already deflated; decoding and re-deflating them would double the cost.
         w.setDecodeLevel(qpdf_dl_none);
         w.setDeterministicID(true);

@@ -3,6 +3,8 @@
 #include "invoice_layout.hpp"
 #include "logo_image.hpp"
 #include "text_engine.hpp"
+#include "text_format.hpp"
+#include "texts.hpp"
 
 namespace fakturad::documents {
 
@@ -32,5 +34,13 @@ rendered_pdf invoice_pdf_renderer::render(const billing::invoice& doc) {
 }
 
 const pdf_template& invoice_pdf_renderer::layout_template() const noexcept { return impl_->tpl; }
+
+std::string document_title(const billing::invoice& doc) {
+    std::string title(detail::document_title(doc.type, detail::language_of(doc.language)));
+    if (!doc.number.empty()) {
+        title += " " + doc.number;
+    }
+    return title;
+}
 
 }  // namespace fakturad::documents

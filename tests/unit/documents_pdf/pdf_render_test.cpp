@@ -170,6 +170,26 @@ TEST_F(PdfRenderTest, GermanOnePageInvoiceCarriesTheMandatoryData) {
     const tool_output attachments = run_tool("pdfdetach -list " + quoted(pdf));
     EXPECT_NE(attachments.text.find("1: factur-x.xml"), std::string::npos) << attachments.text;
 
+    // The GiroCode scans: render page 1 at 200 dpi and decode it (zbar-tools).
+    if (have_tool("pdftoppm") && have_tool("zbarimg")) {
+        const fs::path png = out_dir_ / "de_invoice_10_lines_page1";
+        ASSERT_EQ(
+            run_tool("pdftoppm -png -r 200 -f 1 -l 1 -singlefile " + quoted(pdf) + " " + quoted(png)).status,
+            0
+        );
+        const tool_output qr = run_tool("zbarimg -q --raw " + quoted(fs::path(png.string() + ".png")));
+        EXPECT_NE(
+            qr.text.find(
+                "BCD\n002\n1\nSCT\nBYLADEM1001\nMusterfirma GmbH\nDE02120300000000202051\nEUR16756.33\n\n\n"
+                "RE-2026-00042"
+            ),
+            std::string::npos
+        ) << qr.text;
+    } else {
+        std::cout
+            << "[ SKIPPED ] GiroCode scan: zbarimg missing (scripts/install-deps.sh installs zbar-tools)\n";
+    }
+
     const std::string text = text_of(pdf);
     // § 14 (4) UStG: seller and buyer with address, tax number and VAT id, issue date, number, quantity and
     // kind of the supply, time of supply, net per rate, rate and VAT amount.
@@ -357,6 +377,43 @@ TEST_F(PdfRenderTest, PlainPdfHasNoAttachmentAndStillPassesThePreflight) {
     expect_preflight_clean(pdf, false);
     const tool_output attachments = run_tool("pdfdetach -list " + quoted(pdf));
     EXPECT_NE(attachments.text.find("0 embedded files"), std::string::npos) << attachments.text;
+}
+
+TEST_F(PdfRenderTest, PngLogoIsEmbeddedWithoutInterpolation) {
+    const auto png = read_file(template_dir / "logo.png");
+    ASSERT_TRUE(png);
+    pdf_template tpl = renderer_->layout_template();
+    pdf_assets assets;
+    assets.logo = *png;
+    assets.font_regular_path = resolve(tpl.font_regular_file).string();
+    assets.font_bold_path = resolve(tpl.font_bold_file).string();
+    invoice_pdf_renderer renderer(tpl, assets);
+    const billing::invoice doc = german_invoice(1);
+    pdfa_metadata meta;
+    meta.title = document_title(doc);
+    meta.created = std::chrono::sys_days(*doc.issue_date);
+    const fs::path pdf = out_dir_ / "png_logo.pdf";
+    write_file(pdf, make_pdfa3(renderer.render(doc).bytes, icc_, meta, std::nullopt));
+    expect_structure_ok(pdf);
+    expect_preflight_clean(pdf, false);
+    const tool_output images = run_tool("pdfimages -list " + quoted(pdf));
+    EXPECT_NE(images.text.find("image     360   120  rgb"), std::string::npos) << images.text;
+}
+
+TEST_F(PdfRenderTest, BrokenLogoIsRefusedWithAReason) {
+    pdf_assets assets;
+    assets.logo = "GIF89a not a png";
+    assets.font_regular_path = resolve(renderer_->layout_template().font_regular_file).string();
+    assets.font_bold_path = resolve(renderer_->layout_template().font_bold_file).string();
+    try {
+        invoice_pdf_renderer broken(renderer_->layout_template(), assets);
+        ADD_FAILURE() << "a GIF logo was accepted";
+    } catch (const pdf_render_error& e) {
+        EXPECT_NE(std::string(e.what()).find("logo"), std::string::npos) << e.what();
+    }
+    assets.logo.clear();
+    assets.font_bold_path = "/nonexistent/font.ttf";
+    EXPECT_THROW(invoice_pdf_renderer(renderer_->layout_template(), assets), pdf_render_error);
 }
 
 TEST_F(PdfRenderTest, SameInputGivesTheSameBytes) {

@@ -2,6 +2,8 @@
 // Runs the external PDF checkers (qpdf, poppler-utils, the shared PDF/A preflight) on files the tests write.
 // The tools come from scripts/install-deps.sh; a test skips with a message naming it when one is missing.
 
+#include "fakturad/test/shared_files.hpp"
+
 #include <sys/wait.h>
 
 #include <array>
@@ -45,22 +47,8 @@ inline void write_file(const std::filesystem::path& path, const std::string& byt
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
-inline std::optional<std::string> read_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return std::nullopt;
-    }
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-// The shared conformance material: FAKTURAD_SHARED_DIR, default <source>/../shared.
-inline std::filesystem::path shared_dir() {
-    if (const char* env = std::getenv("FAKTURAD_SHARED_DIR"); env != nullptr && *env != '\0') {
-        return env;
-    }
-    return std::filesystem::path(FAKTURAD_SOURCE_DIR) / ".." / "shared";
-}
+// The shared folder and file reading come from tests/support.
+using fakturad::test::read_file;
+using fakturad::test::shared_dir;
 
 }  // namespace fakturad::documents::test

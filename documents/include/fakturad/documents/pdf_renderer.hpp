@@ -67,4 +67,8 @@ private:
     std::unique_ptr<impl> impl_;
 };
 
+// The document's printed title in its language with its number: "Rechnung RE-2026-00042", "Credit note
+// GS-7", "Proformarechnung" (for the PDF's metadata and file listings).
+[[nodiscard]] std::string document_title(const billing::invoice& doc);
+
 }  // namespace fakturad::documents
