@@ -1,0 +1,567 @@
+#include "emulator_process.hpp"
+#include "fakturad/net/http_client.hpp"
+#include "fakturad/salesforce/client.hpp"
+#include "fakturad/salesforce/soql.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <set>
+#include <sstream>
+
+namespace fakturad::salesforce::test {
+
+json::value emulator_process::soql(asio::io_context& ioc, const std::string& q) {
+    auto res = call(ioc, "GET", "/services/data/v62.0/queryAll?q=" + percent_encode(q), "", true);
+    if (res.status != 200) {
+        throw std::runtime_error("query " + q + " answered " + std::to_string(res.status) + ": " + res.body);
+    }
+    return json::parse(res.body);
+}
+
+namespace {
+
+// Fixed jitter: always the middle of the allowed window, so runs repeat exactly.
+class fixed_random final : public random_source {
+public:
+    std::uint64_t below(std::uint64_t n) override { return n / 2; }
+};
+
+class system_clock_for_test final : public fakturad::clock {
+public:
+    [[nodiscard]] instant now() const override {
+        return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    }
+    [[nodiscard]] std::chrono::steady_clock::time_point monotonic() const override {
+        return std::chrono::steady_clock::now();
+    }
+};
+
+std::string accounts_yaml(int n) {
+    std::string out = "  Account:\n";
+    for (int i = 1; i <= n; ++i) {
+        out += "    - {_key: a" + std::to_string(i) + ", Name: Account " + std::to_string(i) +
+               ", Fakturad_Customer_Key__c: CUST-" + std::to_string(i) + "}\n";
+    }
+    return out;
+}
+
+class SalesforceContract : public ::testing::Test {
+protected:
+    void start(const org_settings& org, double max_share = 0.8) {
+        emulator_ = std::make_unique<emulator_process>(
+            ::testing::UnitTest::GetInstance()->current_test_info()->name(), org
+        );
+        net::http_client_options http_options;
+        http_options.use_system_ca = false;
+        http_options.ca_file = emulator_->ca_file();
+        http_ = std::make_unique<net::http_client>(ioc_.get_executor(), http_options);
+        options_.credentials = jwt_bearer_credentials{
+            emulator_->token_url(),
+            emulator_process::consumer_key,
+            emulator_process::username,
+            "https://login.salesforce.com",
+            secret<std::string>(emulator_->app_private_key()),
+            std::chrono::seconds(180)};
+        options_.client_name = "fakturad-contract";
+        options_.backoff = backoff_policy{std::chrono::milliseconds(4), std::chrono::milliseconds(20), 8};
+        options_.query_batch_size = 200;
+        options_.max_api_share = max_share;
+        options_.call_timeout = std::chrono::milliseconds(10'000);
+        make_client();
+    }
+
+    void make_client() { client_ = std::make_unique<client>(*http_, options_, clock_, random_); }
+
+    std::vector<json::object> invoices(int from, int to, const std::string& account_id) {
+        std::vector<json::object> out;
+        for (int i = from; i <= to; ++i) {
+            out.push_back(json::object{
+                {"Fakturad_Key__c", "INV-" + std::to_string(i)},
+                {"Account__c", account_id},
+                {"Invoice_Date__c", "2026-03-01"},
+                {"Net_Amount__c", 100 + i},
+                {"Status__c", "Issued"}});
+        }
+        return out;
+    }
+
+    std::string account_id(const std::string& key) {
+        auto r =
+            emulator_->soql(ioc_, "SELECT Id FROM Account WHERE Fakturad_Customer_Key__c = '" + key + "'");
+        return std::string(r.at("records").at(0).at("Id").as_string());
+    }
+
+    std::uint64_t count(const std::string& object, const std::string& where = "") {
+        auto r =
+            emulator_->soql(ioc_, "SELECT COUNT() FROM " + object + (where.empty() ? "" : " WHERE " + where));
+        return r.at("totalSize").to_number<std::uint64_t>();
+    }
+
+    asio::io_context ioc_;
+    std::unique_ptr<emulator_process> emulator_;
+    std::unique_ptr<net::http_client> http_;
+    client_options options_;
+    system_clock_for_test clock_;
+    fixed_random random_;
+    std::unique_ptr<client> client_;
+};
+
+TEST_F(SalesforceContract, JwtBearerOverTlsThenQueryStreamsPages) {
+    start({accounts_yaml(450)});
+    ASSERT_TRUE(run_on(ioc_, client_->authenticate()).has_value());
+    std::vector<std::size_t> page_sizes;
+    std::set<std::string> names;
+    auto on_page = [&](query_page& page) {
+        page_sizes.push_back(page.records.size());
+        for (const auto& r : page.records) {
+            names.insert(std::string(r.at("Name").as_string()));
+        }
+        return true;
+    };
+    const auto calls_before = emulator_->api_calls(ioc_);
+    auto summary = run_on(ioc_, client_->query("SELECT Id, Name FROM Account ORDER BY Name", on_page));
+    ASSERT_TRUE(summary.has_value()) << summary.error().describe();
+    EXPECT_EQ(summary->total_size, 450U);
+    EXPECT_EQ(summary->records, 450U);
+    EXPECT_EQ(summary->pages, 3U);
+    EXPECT_EQ(page_sizes, (std::vector<std::size_t>{200, 200, 50}));
+    EXPECT_EQ(names.size(), 450U);
+    EXPECT_EQ(emulator_->api_calls(ioc_) - calls_before, 3U);
+    ASSERT_TRUE(client_->last_api_usage().has_value());
+    EXPECT_EQ(client_->last_api_usage()->max, 100000U);
+}
+
+TEST_F(SalesforceContract, StoppingAQueryEndsItAfterThatPage) {
+    start({accounts_yaml(450)});
+    unsigned pages = 0;
+    auto on_page = [&](query_page&) { return ++pages < 2; };
+    auto summary = run_on(ioc_, client_->query("SELECT Id FROM Account", on_page));
+    ASSERT_FALSE(summary.has_value());
+    EXPECT_EQ(summary.error().code, errc::stopped_by_caller);
+    EXPECT_EQ(pages, 2U);
+}
+
+TEST_F(SalesforceContract, ClientCredentialsAndRejectedSecretsNeverShowTheSecret) {
+    start({accounts_yaml(1)});
+    options_.credentials = client_credentials{
+        emulator_->token_url(),
+        emulator_process::consumer_key,
+        secret<std::string>(emulator_process::consumer_secret)};
+    make_client();
+    ASSERT_TRUE(run_on(ioc_, client_->authenticate()).has_value());
+    auto ok = run_on(ioc_, client_->query("SELECT Id FROM Account", [](query_page&) { return true; }));
+    ASSERT_TRUE(ok.has_value()) << ok.error().describe();
+
+    const std::string wrong = "wrong-secret-do-not-print";
+    options_.credentials = client_credentials{
+        emulator_->token_url(), emulator_process::consumer_key, secret<std::string>(wrong)};
+    make_client();
+    auto rejected = run_on(ioc_, client_->query("SELECT Id FROM Account", [](query_page&) { return true; }));
+    ASSERT_FALSE(rejected.has_value());
+    EXPECT_EQ(rejected.error().code, errc::auth_rejected);
+    EXPECT_EQ(rejected.error().http_status, 400U);
+    EXPECT_FALSE(rejected.error().error_code.empty());
+    EXPECT_EQ(rejected.error().describe().find(wrong), std::string::npos) << rejected.error().describe();
+}
+
+TEST_F(SalesforceContract, JwtSignedWithAnotherKeyIsRejectedWithoutLeakingIt) {
+    start({accounts_yaml(1)});
+    const auto other =
+        make_jwt_key_pair(std::filesystem::temp_directory_path(), "other-" + std::to_string(::getpid()));
+    std::filesystem::remove(other.certificate);
+    std::get<jwt_bearer_credentials>(options_.credentials).private_key_pem =
+        secret<std::string>(other.private_pem);
+    make_client();
+    auto r = run_on(ioc_, client_->authenticate());
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().code, errc::auth_rejected);
+    EXPECT_EQ(r.error().error_code, "invalid_grant");
+    EXPECT_EQ(r.error().describe().find("PRIVATE KEY"), std::string::npos);
+}
+
+TEST_F(SalesforceContract, ExpiredTokenIsRenewedOnceAndTheCallRepeated) {
+    start({accounts_yaml(3)});
+    auto all = [](query_page&) { return true; };
+    ASSERT_TRUE(run_on(ioc_, client_->query("SELECT Id FROM Account", all)).has_value());
+    const auto sent = client_->calls_sent();
+    emulator_->admin(ioc_, "POST", "expire-tokens");
+    auto again = run_on(ioc_, client_->query("SELECT Id FROM Account", all));
+    ASSERT_TRUE(again.has_value()) << again.error().describe();
+    EXPECT_EQ(again->records, 3U);
+    EXPECT_EQ(client_->calls_sent() - sent, 3U);  // the 401, the token request, the repeat
+}
+
+TEST_F(SalesforceContract, EscapedLiteralsFindExactlyTheRecord) {
+    start({accounts_yaml(2)});
+    const std::vector<std::string> names{
+        "O'Brien & Söhne", R"(Back\slash "quoted")", "two\nlines\ttab", "100%_match", "東京 株式会社"};
+    std::vector<json::object> records;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        records.push_back(json::object{
+            {"Fakturad_Customer_Key__c", "ESC-" + std::to_string(i)}, {"Name", names[i]}});
+    }
+    auto written = run_on(ioc_, client_->upsert("Account", "Fakturad_Customer_Key__c", records));
+    ASSERT_TRUE(written.has_value()) << written.error().describe();
+    ASSERT_EQ(written->failed, 0U);
+    for (const auto& name : names) {
+        auto literal = soql_quote(name);
+        ASSERT_TRUE(literal.has_value());
+        std::vector<std::string> found;
+        auto collect = [&](query_page& page) {
+            for (const auto& r : page.records) {
+                found.emplace_back(r.at("Name").as_string());
+            }
+            return true;
+        };
+        auto r = run_on(ioc_, client_->query("SELECT Name FROM Account WHERE Name = " + *literal, collect));
+        ASSERT_TRUE(r.has_value()) << name << ": " << r.error().describe();
+        EXPECT_EQ(found, std::vector<std::string>{name});
+    }
+    auto like = soql_quote_like("100%_");
+    std::uint64_t matches = 0;
+    auto counter = [&](query_page& page) {
+        matches += page.records.size();
+        return true;
+    };
+    ASSERT_TRUE(run_on(
+                    ioc_,
+                    client_->query(
+                        "SELECT Id FROM Account WHERE Name LIKE " + like->substr(0, like->size() - 1) + "%'",
+                        counter
+                    )
+    )
+                    .has_value());
+    EXPECT_EQ(matches, 1U);
+}
+
+TEST_F(SalesforceContract, QueryAllSeesDeletedRecords) {
+    start({accounts_yaml(3)});
+    const auto id = account_id("CUST-2");
+    ASSERT_EQ(
+        emulator_->call(ioc_, "DELETE", "/services/data/v62.0/sobjects/Account/" + id, "", true).status, 204U
+    );
+    std::uint64_t live = 0;
+    std::uint64_t all = 0;
+    auto count_live = [&](query_page& p) {
+        live += p.records.size();
+        return true;
+    };
+    auto count_all = [&](query_page& p) {
+        all += p.records.size();
+        return true;
+    };
+    ASSERT_TRUE(run_on(ioc_, client_->query("SELECT Id FROM Account", count_live)).has_value());
+    ASSERT_TRUE(run_on(ioc_, client_->query("SELECT Id, IsDeleted FROM Account", count_all, true)).has_value()
+    );
+    EXPECT_EQ(live, 2U);
+    EXPECT_EQ(all, 3U);
+}
+
+TEST_F(SalesforceContract, IncrementalPollingMovesTheCursorWithAnOverlap) {
+    start({accounts_yaml(3)});
+    // The emulator's clock jumps years ahead below; a JWT minted from this machine's clock would be expired
+    // there, so this test signs in with client credentials.
+    options_.credentials = client_credentials{
+        emulator_->token_url(),
+        emulator_process::consumer_key,
+        secret<std::string>(emulator_process::consumer_secret)};
+    make_client();
+    incremental_query q{"Account", {"Name"}, {}, std::chrono::minutes(5)};
+    std::vector<std::string> seen;
+    auto collect = [&](query_page& page) {
+        for (const auto& r : page.records) {
+            seen.emplace_back(r.at("Name").as_string());
+        }
+        return true;
+    };
+    auto first = run_on(ioc_, client_->poll_changes(q, {}, collect));
+    ASSERT_TRUE(first.has_value()) << first.error().describe();
+    EXPECT_EQ(seen.size(), 3U);
+    ASSERT_TRUE(first->last_system_modstamp.has_value());
+
+    emulator_->admin(ioc_, "POST", "clock", R"({"set":"2030-01-01T00:00:00Z"})");
+    std::vector<json::object> early{
+        json::object{{"Fakturad_Customer_Key__c", "NEW-1"}, {"Name", "New 1"}},
+        json::object{{"Fakturad_Customer_Key__c", "NEW-2"}, {"Name", "New 2"}}};
+    auto early_written = run_on(ioc_, client_->upsert("Account", "Fakturad_Customer_Key__c", early));
+    ASSERT_TRUE(early_written.has_value()) << early_written.error().describe();
+    emulator_->admin(ioc_, "POST", "clock", R"({"advance_ms":3600000})");
+    std::vector<json::object> late{json::object{{"Fakturad_Customer_Key__c", "NEW-3"}, {"Name", "New 3"}}};
+    auto late_written = run_on(ioc_, client_->upsert("Account", "Fakturad_Customer_Key__c", late));
+    ASSERT_TRUE(late_written.has_value()) << late_written.error().describe();
+
+    seen.clear();
+    auto second = run_on(ioc_, client_->poll_changes(q, *first, collect));
+    ASSERT_TRUE(second.has_value()) << second.error().describe();
+    // The seeds were stamped within the overlap window of the first cursor, so they come again.
+    EXPECT_EQ(
+        seen, (std::vector<std::string>{"Account 1", "Account 2", "Account 3", "New 1", "New 2", "New 3"})
+    );
+    EXPECT_EQ(second->last_system_modstamp, parse_salesforce_datetime("2030-01-01T01:00:00Z"));
+
+    seen.clear();
+    auto third = run_on(ioc_, client_->poll_changes(q, *second, collect));
+    ASSERT_TRUE(third.has_value());
+    EXPECT_EQ(seen, std::vector<std::string>{"New 3"});  // New 1 and 2 are an hour older than the window
+    EXPECT_EQ(third->last_record_id, second->last_record_id);
+
+    // A cursor is not moved past a page the caller refused.
+    auto refuse = [](query_page&) { return false; };
+    auto refused = run_on(ioc_, client_->poll_changes(q, *first, refuse));
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().code, errc::stopped_by_caller);
+}
+
+TEST_F(SalesforceContract, UpsertInCollectionsReportsPerRecordErrorsAndNeverDuplicates) {
+    start({accounts_yaml(1)});
+    const auto acc = account_id("CUST-1");
+    auto records = invoices(1, 450, acc);
+    records[10].erase("Invoice_Date__c");
+    records[20].erase("Fakturad_Key__c");
+    const auto before = emulator_->api_calls(ioc_);
+    auto first = run_on(ioc_, client_->upsert("Invoice__c", "Fakturad_Key__c", records));
+    ASSERT_TRUE(first.has_value()) << first.error().describe();
+    EXPECT_EQ(emulator_->api_calls(ioc_) - before, 3U);  // 449 records in collections of 200
+    EXPECT_EQ(first->failed, 2U);
+    const auto& missing_date = first->records[10];
+    ASSERT_FALSE(missing_date.success);
+    ASSERT_FALSE(missing_date.errors.empty());
+    EXPECT_EQ(missing_date.errors[0].code, "REQUIRED_FIELD_MISSING");
+    EXPECT_EQ(missing_date.errors[0].fields, std::vector<std::string>{"Invoice_Date__c"});
+    const auto text = missing_date.describe("Invoice__c", "Fakturad_Key__c");
+    EXPECT_NE(
+        text.find("Invoice__c Fakturad_Key__c=INV-11: REQUIRED_FIELD_MISSING [Invoice_Date__c]"),
+        std::string::npos
+    ) << text;
+    EXPECT_FALSE(first->records[20].success);
+    EXPECT_EQ(first->records[20].errors.at(0).code, "MISSING_EXTERNAL_ID");
+    EXPECT_TRUE(first->records[0].created);
+    EXPECT_EQ(count("Invoice__c"), 448U);
+
+    auto second = run_on(ioc_, client_->upsert("Invoice__c", "Fakturad_Key__c", invoices(1, 450, acc)));
+    ASSERT_TRUE(second.has_value());
+    EXPECT_EQ(second->failed, 0U);
+    EXPECT_FALSE(second->records[0].created);
+    EXPECT_TRUE(second->records[10].created);
+    EXPECT_EQ(count("Invoice__c"), 450U);
+}
+
+TEST_F(SalesforceContract, InjectedFaultsAreRetriedWithoutDuplicatesOrLosses) {
+    start({accounts_yaml(40)});
+    const auto acc = account_id("CUST-1");
+    std::vector<file_upload> files;
+    for (int i = 1; i <= 40; ++i) {
+        files.push_back(file_upload{
+            "Invoice " + std::to_string(i),
+            "INV-" + std::to_string(i) + ".pdf",
+            account_id("CUST-" + std::to_string(i)),
+            {},
+            "application/pdf",
+            "%PDF-1.7 invoice " + std::to_string(i)});
+    }
+    emulator_->admin(
+        ioc_,
+        "POST",
+        "faults",
+        R"({"share":0.3,"kinds":["500","503","REQUEST_LIMIT_EXCEEDED","UNABLE_TO_LOCK_ROW","drop"],"seed":11})"
+    );
+    auto written = run_on(ioc_, client_->upsert("Invoice__c", "Fakturad_Key__c", invoices(1, 1000, acc)));
+    ASSERT_TRUE(written.has_value()) << written.error().describe();
+    EXPECT_EQ(written->failed, 0U);
+    options_.file_batch_bytes = 200;  // several collections calls, so faults hit some of them
+    make_client();
+    auto uploaded = run_on(ioc_, client_->upload_files(files));
+    ASSERT_TRUE(uploaded.has_value()) << uploaded.error().describe();
+    EXPECT_EQ(uploaded->failed, 0U);
+    std::uint64_t rows = 0;
+    auto counter = [&](query_page& p) {
+        rows += p.records.size();
+        return true;
+    };
+    ASSERT_TRUE(run_on(ioc_, client_->query("SELECT Id FROM Account", counter)).has_value());
+    EXPECT_EQ(rows, 40U);
+    const auto stats = emulator_->admin(ioc_, "GET", "stats");
+    EXPECT_GE(stats.at("faults_injected").to_number<std::uint64_t>(), 3U);
+    emulator_->admin(ioc_, "POST", "faults", R"({"share":0,"kinds":["500"]})");
+    EXPECT_EQ(count("Invoice__c"), 1000U);
+    EXPECT_EQ(count("ContentVersion"), 40U);
+    EXPECT_EQ(count("ContentDocumentLink", "LinkedEntityId = '" + acc + "'"), 1U);
+}
+
+TEST_F(SalesforceContract, PersistentServerErrorsGiveUpAfterTheConfiguredAttempts) {
+    start({accounts_yaml(1)});
+    ASSERT_TRUE(run_on(ioc_, client_->authenticate()).has_value());
+    emulator_->admin(ioc_, "POST", "faults", R"({"share":1.0,"kinds":["503"],"seed":1})");
+    const auto before = emulator_->api_calls(ioc_);
+    auto r = run_on(ioc_, client_->query("SELECT Id FROM Account", [](query_page&) { return true; }));
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().code, errc::retries_exhausted);
+    EXPECT_EQ(r.error().http_status, 503U);
+    EXPECT_EQ(r.error().attempts, 8U);
+    EXPECT_EQ(emulator_->api_calls(ioc_) - before, 8U);
+    EXPECT_NE(r.error().describe().find("after 8 attempts"), std::string::npos);
+}
+
+TEST_F(SalesforceContract, DroppedConnectionsAreRetriedForReads) {
+    start({accounts_yaml(5)});
+    ASSERT_TRUE(run_on(ioc_, client_->authenticate()).has_value());
+    emulator_->admin(ioc_, "POST", "faults", R"({"share":0.5,"kinds":["drop"],"seed":3})");
+    std::uint64_t rows = 0;
+    auto counter = [&](query_page& p) {
+        rows += p.records.size();
+        return true;
+    };
+    for (int i = 0; i < 5; ++i) {
+        auto r = run_on(ioc_, client_->query("SELECT Id FROM Account", counter));
+        ASSERT_TRUE(r.has_value()) << r.error().describe();
+    }
+    EXPECT_EQ(rows, 25U);
+    EXPECT_GT(emulator_->admin(ioc_, "GET", "stats").at("faults_injected").to_number<std::uint64_t>(), 0U);
+}
+
+TEST_F(SalesforceContract, PermanentErrorsAreNotRetried) {
+    start({accounts_yaml(1)});
+    ASSERT_TRUE(run_on(ioc_, client_->authenticate()).has_value());
+    const auto before = emulator_->api_calls(ioc_);
+    auto r =
+        run_on(ioc_, client_->query("SELECT NoSuchField__c FROM Account", [](query_page&) { return true; }));
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().code, errc::request_rejected);
+    EXPECT_EQ(r.error().http_status, 400U);
+    EXPECT_EQ(r.error().error_code, "INVALID_FIELD");
+    EXPECT_EQ(r.error().attempts, 1U);
+    EXPECT_EQ(emulator_->api_calls(ioc_) - before, 1U);
+    auto bad = run_on(ioc_, client_->upsert("Invoice__c", "Name FROM User", {}));
+    ASSERT_FALSE(bad.has_value());
+    EXPECT_EQ(bad.error().code, errc::bad_input);
+}
+
+TEST_F(SalesforceContract, StaysBelowTheConfiguredShareOfTheDailyLimit) {
+    start({accounts_yaml(1), 40}, 0.5);
+    auto all = [](query_page&) { return true; };
+    std::optional<call_error> refused;
+    for (int i = 0; i < 40 && !refused; ++i) {
+        auto r = run_on(ioc_, client_->query("SELECT Id FROM Account", all));
+        if (!r) {
+            refused = r.error();
+        }
+    }
+    ASSERT_TRUE(refused.has_value());
+    EXPECT_EQ(refused->code, errc::api_share_exhausted);
+    EXPECT_NE(refused->message.find("20 of 40"), std::string::npos) << refused->message;
+    EXPECT_EQ(emulator_->api_calls(ioc_), 20U);
+    auto limits = run_on(ioc_, client_->fetch_limits());
+    EXPECT_FALSE(limits.has_value());
+}
+
+TEST_F(SalesforceContract, ExhaustedDailyAllocationIsAClearPermanentError) {
+    start({accounts_yaml(1), 3}, 1.0);
+    auto all = [](query_page&) { return true; };
+    ASSERT_TRUE(run_on(ioc_, client_->fetch_limits()).has_value());
+    std::optional<call_error> failed;
+    for (int i = 0; i < 5 && !failed; ++i) {
+        auto r = run_on(ioc_, client_->query("SELECT Id FROM Account", all));
+        if (!r) {
+            failed = r.error();
+        }
+    }
+    ASSERT_TRUE(failed.has_value());
+    // The last Sforce-Limit-Info said 3/3, so the connector refuses before Salesforce has to.
+    EXPECT_EQ(failed->code, errc::api_share_exhausted);
+    options_.max_api_share = 1.0;
+    make_client();  // a fresh client has seen no figures yet and meets the 403 itself
+    auto r = run_on(ioc_, client_->query("SELECT Id FROM Account", all));
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().code, errc::daily_limit_exhausted);
+    EXPECT_EQ(r.error().error_code, "REQUEST_LIMIT_EXCEEDED");
+    EXPECT_EQ(r.error().attempts, 1U);
+}
+
+TEST_F(SalesforceContract, FilesAreLinkedToTheAccountAndNeverUploadedTwice) {
+    start({accounts_yaml(2)});
+    options_.multipart_threshold = 1000;
+    make_client();
+    const auto acc1 = account_id("CUST-1");
+    const auto acc2 = account_id("CUST-2");
+    std::string large(5000, '\0');
+    for (std::size_t i = 0; i < large.size(); ++i) {
+        large[i] = static_cast<char>(i % 251);
+    }
+    std::vector<file_upload> files{
+        {"INV-1", "INV-1.pdf", acc1, "invoice", "application/pdf", "%PDF-1.7 small"},
+        {"INV-2", "INV-2.pdf", acc2, "invoice", "application/pdf", large},
+        {"INV-3", "INV-3.pdf", acc1, {}, "application/pdf", "%PDF-1.7 third"},
+        {"dup", "INV-3.pdf", acc1, {}, "application/pdf", "x"},
+        {"nolink", "INV-4.pdf", "", {}, "application/pdf", "x"}};
+    auto r = run_on(ioc_, client_->upload_files(files));
+    ASSERT_TRUE(r.has_value()) << r.error().describe();
+    EXPECT_EQ(r->failed, 2U);
+    EXPECT_TRUE(r->records[0].created);
+    EXPECT_TRUE(r->records[1].created);
+    EXPECT_EQ(r->records[3].errors.at(0).code, "INVALID_FILE");
+    EXPECT_EQ(r->records[4].errors.at(0).code, "INVALID_FILE");
+    auto sizes =
+        emulator_->soql(ioc_, "SELECT PathOnClient, ContentSize FROM ContentVersion ORDER BY PathOnClient");
+    ASSERT_EQ(sizes.at("totalSize"), 3);
+    EXPECT_EQ(sizes.at("records").at(1).at("ContentSize").to_number<std::int64_t>(), 5000);
+    // The large file went as multipart: its bytes come back unchanged.
+    const std::string id2(r->records[1].id.value());
+    auto blob = emulator_->call(
+        ioc_, "GET", "/services/data/v62.0/sobjects/ContentVersion/" + id2 + "/VersionData", "", true
+    );
+    EXPECT_EQ(blob.body, large);
+    EXPECT_EQ(count("ContentDocumentLink", "LinkedEntityId = '" + acc1 + "'"), 2U);
+    EXPECT_EQ(count("ContentDocumentLink", "LinkedEntityId = '" + acc2 + "'"), 1U);
+
+    auto again = run_on(ioc_, client_->upload_files({files[0], files[1], files[2]}));
+    ASSERT_TRUE(again.has_value());
+    EXPECT_EQ(again->failed, 0U);
+    EXPECT_FALSE(again->records[0].created);
+    EXPECT_EQ(again->records[1].id, r->records[1].id);
+    EXPECT_EQ(count("ContentVersion"), 3U);
+}
+
+TEST_F(SalesforceContract, OwnWritesCarryTheClientNameIntoChangeEvents) {
+    start({accounts_yaml(1)});
+    std::vector<json::object> rec{json::object{{"Fakturad_Customer_Key__c", "CDC-1"}, {"Name", "Change me"}}};
+    ASSERT_TRUE(run_on(ioc_, client_->upsert("Account", "Fakturad_Customer_Key__c", rec)).has_value());
+    // Read the retained change events through CometD with the static token.
+    auto post = [&](const std::string& body, const std::string& cookie) {
+        net::http_client_options o;
+        o.use_system_ca = false;
+        o.ca_file = emulator_->ca_file();
+        net::http_client http(ioc_.get_executor(), o);
+        net::http_client_request req;
+        req.method = "POST";
+        req.url = emulator_->base_url() + "/cometd/62.0";
+        req.body = body;
+        req.headers.emplace_back("Content-Type", "application/json");
+        req.headers.emplace_back("Authorization", "OAuth " + emulator_process::static_token);
+        if (!cookie.empty()) {
+            req.headers.emplace_back("Cookie", cookie);
+        }
+        return run_on(ioc_, http.send(std::move(req))).response;
+    };
+    auto hs = post(
+        R"([{"channel":"/meta/handshake","version":"1.0","supportedConnectionTypes":["long-polling"]}])", ""
+    );
+    const std::string set_cookie(hs.header("Set-Cookie").value_or(""));
+    const std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+    const std::string id(json::parse(hs.body).at(0).at("clientId").as_string());
+    post(
+        R"([{"channel":"/meta/subscribe","clientId":")" + id +
+            R"(","subscription":"/data/AccountChangeEvent","ext":{"replay":{"/data/AccountChangeEvent":-2}}}])",
+        cookie
+    );
+    auto events = post(
+        R"([{"channel":"/meta/connect","clientId":")" + id +
+            R"(","connectionType":"long-polling","advice":{"timeout":0}}])",
+        cookie
+    );
+    EXPECT_NE(events.body.find(";client=fakturad-contract"), std::string::npos) << events.body;
+}
+
+}  // namespace
+}  // namespace fakturad::salesforce::test
