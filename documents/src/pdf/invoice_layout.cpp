@@ -331,6 +331,16 @@ private:
         y_ += height;
     }
 
+    // Right edges of the quantity, price, VAT and amount cells, from the position cell's left edge.
+    static const std::vector<double>& row_tabs() {
+        static const std::vector<double> tabs{
+            col_qty.x + col_qty.width - 2 * mm,
+            col_price.x + col_price.width - 2 * mm,
+            col_vat.x + col_vat.width - 2 * mm,
+            col_amount.x + col_amount.width - 2 * mm};
+        return tabs;
+    }
+
     // "Übertrag" rows: the running net at a page break, repeated at the top of the next page.
     void carry_row(std::string_view label, decimal running) {
         const double h = 5.5 * mm;
@@ -365,38 +375,18 @@ private:
                 carry_row(std::string(t_.brought_forward) + " " + std::to_string(pages_.size() - 1), running);
             }
             const double ty = y_ + cell_pad;
-            label(std::to_string(i + 1), base_, left + col_pos.x + 1 * mm, ty);
             put(desc, left + col_desc.x + 1 * mm, ty, base_.color);
-            std::string qty = format_number(line.quantity, 0, lang_);
+            // Position, quantity, unit price, VAT rate and amount: one line with right-aligned tab stops.
+            std::string cells = std::to_string(i + 1) + "\t" + format_number(line.quantity, 0, lang_);
             const std::string_view unit = unit_name(line.unit_code, lang_);
             if (!unit.empty()) {
-                qty += "\u00a0" + std::string(unit);
+                cells += "\u00a0" + std::string(unit);
             }
-            text(qty, base_, left + col_qty.x, ty, col_qty.width - 1 * mm, align::right);
-            text(
-                format_number(line.unit_price, doc_.cur.minor_units(), lang_),
-                base_,
-                left + col_price.x,
-                ty,
-                col_price.width - 1 * mm,
-                align::right
-            );
-            label(
-                format_percent(line.vat.rate, lang_),
-                base_,
-                left + col_vat.x,
-                ty,
-                col_vat.width - 1 * mm,
-                align::right
-            );
-            text(
-                amount_plain(line.net),
-                base_,
-                left + col_amount.x,
-                ty,
-                col_amount.width - 1 * mm,
-                align::right
-            );
+            cells += "\t" + format_number(line.unit_price, doc_.cur.minor_units(), lang_);
+            cells += "\t" + format_percent(line.vat.rate, lang_);
+            cells += "\t" + amount_plain(line.net);
+            layouts_.push_back(r_.text.make_row(cells, base_, row_tabs()));
+            put(layouts_.back().get(), left + col_pos.x + 1 * mm, ty, base_.color);
             y_ += row_h;
             rule(left, y_, right, y_, 0.3, light_grey);
             running = running + line.net;

@@ -130,6 +130,21 @@ layout_ptr text_engine::make(std::string_view text, const text_style& style, dou
     return layout;
 }
 
+layout_ptr text_engine::make_row(
+    std::string_view text, const text_style& style, const std::vector<double>& right_tabs
+) const {
+    layout_ptr layout = make(text, style, 0, align::left);
+    PangoTabArray* tabs = pango_tab_array_new(static_cast<gint>(right_tabs.size()), FALSE);
+    for (std::size_t i = 0; i < right_tabs.size(); ++i) {
+        pango_tab_array_set_tab(
+            tabs, static_cast<gint>(i), PANGO_TAB_RIGHT, static_cast<gint>(right_tabs[i] * PANGO_SCALE)
+        );
+    }
+    pango_layout_set_tabs(layout.get(), tabs);
+    pango_tab_array_free(tabs);
+    return layout;
+}
+
 PangoLayout* text_engine::cached(std::string_view text, const text_style& style, double width, align a) {
     std::string key(text);
     key += '\x1f';

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace fakturad::documents::detail {
 
@@ -40,6 +41,12 @@ public:
     // A laid-out paragraph; width <= 0: one line, no wrapping.
     [[nodiscard]] layout_ptr make(std::string_view text, const text_style& style, double width, align a)
         const;
+
+    // One line whose tab characters move the following text to end at the given positions (points from
+    // the layout's left edge): a table row of right-aligned cells shaped as one paragraph, not one per cell.
+    [[nodiscard]] layout_ptr make_row(
+        std::string_view text, const text_style& style, const std::vector<double>& right_tabs
+    ) const;
 
     // The same, kept for later documents: for text that repeats from document to document (labels, column
     // heads, the footer, legal notes), whose shaping would otherwise be repeated for every invoice. The
