@@ -39,7 +39,7 @@ constexpr column col_qty{85 * mm, 20 * mm};
 constexpr column col_price{105 * mm, 22 * mm};
 constexpr column col_vat{127 * mm, 13 * mm};
 constexpr column col_amount{140 * mm, 25 * mm};
-constexpr double cell_pad = 0.9 * mm;
+constexpr double cell_pad = 0.8 * mm;
 constexpr double qr_size = 28 * mm;
 // Footer: address, contact, tax and register data, bank; widths fit an e-mail address and an IBAN.
 constexpr std::array<column, 4> footer_columns_mm{{{0, 36}, {36, 46}, {82, 42}, {124, 41}}};
@@ -117,6 +117,7 @@ public:
           t_(texts_for(lang_)),
           recipient_(doc.bill_to.name.empty() ? doc.account : doc.bill_to),
           base_{9.0, false, r.tpl.text},
+          row_{8.5, false, r.tpl.text},
           small_{7.0, false, grey},
           bold_{9.0, true, r.tpl.text} {}
 
@@ -366,8 +367,8 @@ private:
         decimal running;
         for (std::size_t i = 0; i < doc_.lines.size(); ++i) {
             const billing::invoice_line& line = doc_.lines[i];
-            PangoLayout* desc = make(line.description, base_, col_desc.width - 2 * mm);
-            const double row_h = std::max(text_engine::height(desc), base_.size * 1.2) + 2 * cell_pad;
+            PangoLayout* desc = make(line.description, row_, col_desc.width - 2 * mm);
+            const double row_h = std::max(text_engine::height(desc), row_.size * 1.2) + 2 * cell_pad;
             if (y_ + row_h + carry_height > body_bottom && i > 0) {
                 carry_row(t_.carried_forward, running);
                 continued_page();
@@ -375,7 +376,7 @@ private:
                 carry_row(std::string(t_.brought_forward) + " " + std::to_string(pages_.size() - 1), running);
             }
             const double ty = y_ + cell_pad;
-            put(desc, left + col_desc.x + 1 * mm, ty, base_.color);
+            put(desc, left + col_desc.x + 1 * mm, ty, row_.color);
             // Position, quantity, unit price, VAT rate and amount: one line with right-aligned tab stops.
             std::string cells = std::to_string(i + 1) + "\t" + format_number(line.quantity, 0, lang_);
             const std::string_view unit = unit_name(line.unit_code, lang_);
@@ -385,7 +386,7 @@ private:
             cells += "\t" + format_number(line.unit_price, doc_.cur.minor_units(), lang_);
             cells += "\t" + format_percent(line.vat.rate, lang_);
             cells += "\t" + amount_plain(line.net);
-            layouts_.push_back(r_.text.make_row(cells, base_, row_tabs()));
+            layouts_.push_back(r_.text.make_row(cells, row_, row_tabs()));
             put(layouts_.back().get(), left + col_pos.x + 1 * mm, ty, base_.color);
             y_ += row_h;
             rule(left, y_, right, y_, 0.3, light_grey);
@@ -801,6 +802,7 @@ private:
     const texts& t_;
     const billing::party& recipient_;
     text_style base_;
+    text_style row_;  // line table cells
     text_style small_;
     text_style bold_;
     std::string pay_sentence_;
