@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -561,6 +562,118 @@ TEST_F(SalesforceContract, OwnWritesCarryTheClientNameIntoChangeEvents) {
         cookie
     );
     EXPECT_NE(events.body.find(";client=fakturad-contract"), std::string::npos) << events.body;
+}
+
+}  // namespace
+}  // namespace fakturad::salesforce::test
+
+namespace fakturad::salesforce::test {
+namespace {
+
+// The issue's fault scenario: 10,000 records synced and 2,000 invoices with PDFs written back while the
+// emulator fails 5 % of the calls in every way it can and the token expires twice; the end state must be
+// exactly what a fault-free run leaves: every invoice and file once, nothing missing.
+TEST_F(SalesforceContract, LargeSyncAndWriteBackUnderFaultsEndsInTheFaultFreeState) {
+    start({accounts_yaml(10'000)});
+    emulator_->admin(
+        ioc_,
+        "POST",
+        "faults",
+        R"({"share":0.05,"kinds":["500","503","REQUEST_LIMIT_EXCEEDED","UNABLE_TO_LOCK_ROW","drop"],"seed":5})"
+    );
+    std::vector<std::string> ids;
+    auto keep = [&](query_page& page) {
+        for (const auto& r : page.records) {
+            ids.emplace_back(r.at("Id").as_string());
+        }
+        return true;
+    };
+    options_.query_batch_size = 2000;
+    make_client();
+    auto synced = run_on(ioc_, client_->query("SELECT Id, Name FROM Account ORDER BY Id", keep));
+    ASSERT_TRUE(synced.has_value()) << synced.error().describe();
+    ASSERT_EQ(ids.size(), 10'000U);
+    EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), 10'000U);
+
+    emulator_->admin(ioc_, "POST", "expire-tokens");
+    std::vector<json::object> records;
+    for (int i = 0; i < 2000; ++i) {
+        records.push_back(json::object{
+            {"Fakturad_Key__c", "INV-" + std::to_string(i)},
+            {"Account__c", ids[static_cast<std::size_t>(i)]},
+            {"Invoice_Date__c", "2026-03-01"},
+            {"Net_Amount__c", i}});
+    }
+    auto written = run_on(ioc_, client_->upsert("Invoice__c", "Fakturad_Key__c", records));
+    ASSERT_TRUE(written.has_value()) << written.error().describe();
+    EXPECT_EQ(written->failed, 0U);
+
+    emulator_->admin(ioc_, "POST", "expire-tokens");
+    std::vector<file_upload> files;
+    for (int i = 0; i < 2000; ++i) {
+        files.push_back(file_upload{
+            "INV-" + std::to_string(i),
+            "INV-" + std::to_string(i) + ".pdf",
+            ids[static_cast<std::size_t>(i)],
+            {},
+            "application/pdf",
+            "%PDF-1.7 " + std::to_string(i)});
+    }
+    auto uploaded = run_on(ioc_, client_->upload_files(files));
+    ASSERT_TRUE(uploaded.has_value()) << uploaded.error().describe();
+    EXPECT_EQ(uploaded->failed, 0U);
+    const auto faults =
+        emulator_->admin(ioc_, "GET", "stats").at("faults_injected").to_number<std::uint64_t>();
+    EXPECT_GT(faults, 0U);
+    emulator_->admin(ioc_, "POST", "faults", R"({"share":0,"kinds":["500"]})");
+
+    std::map<std::string, std::pair<std::string, std::int64_t>> invoices;  // key -> account, net
+    std::uint64_t invoice_rows = 0;
+    auto read_invoices = [&](query_page& page) {
+        for (const auto& r : page.records) {
+            ++invoice_rows;
+            invoices[std::string(r.at("Fakturad_Key__c").as_string())] = {
+                std::string(r.at("Account__c").as_string()), r.at("Net_Amount__c").to_number<std::int64_t>()};
+        }
+        return true;
+    };
+    ASSERT_TRUE(
+        run_on(
+            ioc_,
+            client_->query("SELECT Fakturad_Key__c, Account__c, Net_Amount__c FROM Invoice__c", read_invoices)
+        )
+            .has_value()
+    );
+    EXPECT_EQ(invoice_rows, 2000U);
+    ASSERT_EQ(invoices.size(), 2000U);
+    for (int i = 0; i < 2000; ++i) {
+        const auto& [account, net] = invoices.at("INV-" + std::to_string(i));
+        EXPECT_EQ(account, ids[static_cast<std::size_t>(i)]);
+        EXPECT_EQ(net, i);
+    }
+    std::map<std::string, std::string> file_links;  // PathOnClient -> FirstPublishLocationId
+    std::uint64_t file_rows = 0;
+    auto read_files = [&](query_page& page) {
+        for (const auto& r : page.records) {
+            ++file_rows;
+            file_links[std::string(r.at("PathOnClient").as_string())] =
+                std::string(r.at("FirstPublishLocationId").as_string());
+        }
+        return true;
+    };
+    ASSERT_TRUE(
+        run_on(
+            ioc_,
+            client_->query("SELECT PathOnClient, FirstPublishLocationId FROM ContentVersion", read_files)
+        )
+            .has_value()
+    );
+    EXPECT_EQ(file_rows, 2000U);
+    ASSERT_EQ(file_links.size(), 2000U);
+    for (int i = 0; i < 2000; ++i) {
+        EXPECT_EQ(file_links.at("INV-" + std::to_string(i) + ".pdf"), ids[static_cast<std::size_t>(i)]);
+    }
+    EXPECT_EQ(count("ContentDocumentLink", "LinkedEntityId = '" + ids[1999] + "'"), 1U);
 }
 
 }  // namespace
