@@ -567,8 +567,9 @@ private:
             pay_sentence_ = t_.pay_nothing_due;
         } else if (doc_.payment && doc_.payment->code == billing::payment_means_code::direct_debit) {
             std::string iban = doc_.payment->debtor_iban;
-            if (iban.size() > 4) {
-                iban = std::string(iban.size() - 4, '*') + iban.substr(iban.size() - 4);
+            if (iban.size() > 8) {
+                // Country and last four digits: enough to recognise the account, not to copy it.
+                iban = iban.substr(0, 2) + "…" + iban.substr(iban.size() - 4);
             }
             pay_sentence_ = fill(
                 fill(fill(t_.pay_direct_debit, "amount", amount(due)), "iban", iban),

@@ -361,6 +361,25 @@ TEST_F(PdfRenderTest, FinalInvoiceDeductsTheAdvanceAndStatesTheRemainder) {
     EXPECT_EQ(doc.totals.due, doc.totals.gross - dec("1190.00"));
 }
 
+TEST_F(PdfRenderTest, DirectDebitStatesMandateCreditorAndAMaskedAccount) {
+    billing::invoice doc = german_invoice(2);
+    doc.payment = billing::payment_means{};
+    doc.payment->code = billing::payment_means_code::direct_debit;
+    doc.payment->mandate_reference = "MANDAT-2026-0815";
+    doc.payment->debtor_iban = "DE89370400440532013000";
+    const fs::path pdf = make(doc, "de_direct_debit", facturx_profile::en16931);
+    expect_preflight_clean(pdf);
+    const std::string text = text_of(pdf);
+    for (const char* needle :
+         {"SEPA-Lastschrift",
+          "DE…3000",
+          "Mandatsreferenz MANDAT-2026-0815",
+          "Gläubiger-ID DE98ZZZ09999999999"}) {
+        expect_contains(text, needle);
+    }
+    EXPECT_EQ(text.find("DE89370400440532013000"), std::string::npos) << "the debtor's full IBAN is printed";
+}
+
 TEST_F(PdfRenderTest, XrechnungProfileEmbedsXrechnungXml) {
     billing::invoice doc = german_invoice(3);
     doc.references.buyer_reference = "04011000-12345-67";
