@@ -524,46 +524,6 @@ TEST_F(SalesforceContract, FilesAreLinkedToTheAccountAndNeverUploadedTwice) {
     EXPECT_EQ(count("ContentVersion"), 3U);
 }
 
-TEST_F(SalesforceContract, OwnWritesCarryTheClientNameIntoChangeEvents) {
-    start({accounts_yaml(1)});
-    std::vector<json::object> rec{json::object{{"Fakturad_Customer_Key__c", "CDC-1"}, {"Name", "Change me"}}};
-    ASSERT_TRUE(run_on(ioc_, client_->upsert("Account", "Fakturad_Customer_Key__c", rec)).has_value());
-    // Read the retained change events through CometD with the static token.
-    auto post = [&](const std::string& body, const std::string& cookie) {
-        net::http_client_options o;
-        o.use_system_ca = false;
-        o.ca_file = emulator_->ca_file();
-        net::http_client http(ioc_.get_executor(), o);
-        net::http_client_request req;
-        req.method = "POST";
-        req.url = emulator_->base_url() + "/cometd/62.0";
-        req.body = body;
-        req.headers.emplace_back("Content-Type", "application/json");
-        req.headers.emplace_back("Authorization", "OAuth " + emulator_process::static_token);
-        if (!cookie.empty()) {
-            req.headers.emplace_back("Cookie", cookie);
-        }
-        return run_on(ioc_, http.send(std::move(req))).response;
-    };
-    auto hs = post(
-        R"([{"channel":"/meta/handshake","version":"1.0","supportedConnectionTypes":["long-polling"]}])", ""
-    );
-    const std::string set_cookie(hs.header("Set-Cookie").value_or(""));
-    const std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
-    const std::string id(json::parse(hs.body).at(0).at("clientId").as_string());
-    post(
-        R"([{"channel":"/meta/subscribe","clientId":")" + id +
-            R"(","subscription":"/data/AccountChangeEvent","ext":{"replay":{"/data/AccountChangeEvent":-2}}}])",
-        cookie
-    );
-    auto events = post(
-        R"([{"channel":"/meta/connect","clientId":")" + id +
-            R"(","connectionType":"long-polling","advice":{"timeout":0}}])",
-        cookie
-    );
-    EXPECT_NE(events.body.find(";client=fakturad-contract"), std::string::npos) << events.body;
-}
-
 }  // namespace
 }  // namespace fakturad::salesforce::test
 
@@ -674,6 +634,98 @@ TEST_F(SalesforceContract, LargeSyncAndWriteBackUnderFaultsEndsInTheFaultFreeSta
         EXPECT_EQ(file_links.at("INV-" + std::to_string(i) + ".pdf"), ids[static_cast<std::size_t>(i)]);
     }
     EXPECT_EQ(count("ContentDocumentLink", "LinkedEntityId = '" + ids[1999] + "'"), 1U);
+}
+
+}  // namespace
+}  // namespace fakturad::salesforce::test
+
+namespace fakturad::salesforce::test {
+namespace {
+
+// Creates an Account outside the connector (no client name), through a second io_context so that it can
+// run inside a change handler.
+void create_account_elsewhere(emulator_process& emulator, const std::string& name) {
+    asio::io_context side;
+    const auto res = emulator.call(
+        side, "POST", "/services/data/v62.0/sobjects/Account", R"({"Name":")" + name + "\"}", true
+    );
+    if (res.status != 201) {
+        throw std::runtime_error("creating " + name + " answered " + std::to_string(res.status));
+    }
+}
+
+TEST_F(SalesforceContract, FollowsChangeEventsAndRecognisesOwnWrites) {
+    start({accounts_yaml(1)});
+    std::vector<json::object> mine{
+        json::object{{"Fakturad_Customer_Key__c", "OWN-1"}, {"Name", "Own 1"}},
+        json::object{{"Fakturad_Customer_Key__c", "OWN-2"}, {"Name", "Own 2"}}};
+    ASSERT_TRUE(run_on(ioc_, client_->upsert("Account", "Fakturad_Customer_Key__c", mine)).has_value());
+    create_account_elsewhere(*emulator_, "Someone else");
+    std::vector<change_event> seen;
+    auto collect = [&](std::vector<change_event>& events) {
+        for (auto& e : events) {
+            seen.push_back(std::move(e));
+        }
+        return seen.size() < 3;
+    };
+    auto followed =
+        run_on(ioc_, client_->follow_changes("/data/AccountChangeEvent", replay_all_retained, collect));
+    ASSERT_TRUE(followed.has_value()) << followed.error().describe();
+    ASSERT_EQ(seen.size(), 3U);
+    EXPECT_TRUE(seen[0].own_write);
+    EXPECT_TRUE(seen[1].own_write);
+    EXPECT_FALSE(seen[2].own_write);
+    EXPECT_LT(seen[0].replay_id, seen[1].replay_id);
+    EXPECT_LT(seen[1].replay_id, seen[2].replay_id);
+    EXPECT_EQ(followed->last_replay_id, seen[2].replay_id);
+    EXPECT_EQ(followed->handshakes, 1U);
+    const auto& header = seen[2].payload.at("ChangeEventHeader").as_object();
+    EXPECT_EQ(header.at("changeType"), "CREATE");
+    EXPECT_EQ(header.at("entityName"), "Account");
+
+    // Following again from a stored replay id delivers only what came after it.
+    std::vector<std::int64_t> resumed;
+    auto after = [&](std::vector<change_event>& events) {
+        for (const auto& e : events) {
+            resumed.push_back(e.replay_id);
+        }
+        return false;
+    };
+    auto again = run_on(ioc_, client_->follow_changes("/data/AccountChangeEvent", seen[0].replay_id, after));
+    ASSERT_TRUE(again.has_value()) << again.error().describe();
+    EXPECT_EQ(resumed, (std::vector<std::int64_t>{seen[1].replay_id, seen[2].replay_id}));
+}
+
+TEST_F(SalesforceContract, HandshakesAgainAfterUnknownClientAndMissesNothing) {
+    start({accounts_yaml(1)});
+    create_account_elsewhere(*emulator_, "Before");
+    std::vector<std::string> names;
+    auto collect = [&](std::vector<change_event>& events) {
+        for (const auto& e : events) {
+            names.emplace_back(e.payload.at("Name").as_string());
+        }
+        if (names.size() == 1) {
+            // As after a server restart: the next connect is answered 403::Unknown client.
+            asio::io_context side;
+            emulator_->admin(side, "POST", "forget-cometd-clients");
+            create_account_elsewhere(*emulator_, "While forgotten");
+        }
+        return names.size() < 2;
+    };
+    auto followed =
+        run_on(ioc_, client_->follow_changes("/data/AccountChangeEvent", replay_all_retained, collect));
+    ASSERT_TRUE(followed.has_value()) << followed.error().describe();
+    EXPECT_EQ(followed->handshakes, 2U);
+    EXPECT_EQ(names, (std::vector<std::string>{"Before", "While forgotten"}));
+}
+
+TEST_F(SalesforceContract, AReplayIdNoLongerRetainedAsksForACatchUp) {
+    start({accounts_yaml(1)});
+    auto never = [](std::vector<change_event>&) { return false; };
+    auto r = run_on(ioc_, client_->follow_changes("/data/AccountChangeEvent", 987654, never));
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().code, errc::replay_id_invalid);
+    EXPECT_NE(r.error().message.find("987654"), std::string::npos) << r.error().message;
 }
 
 }  // namespace

@@ -96,6 +96,7 @@ inline jwt_key_pair make_jwt_key_pair(const std::filesystem::path& dir, const st
 struct org_settings {
     std::string records_yaml;
     int daily_api_requests = 100000;
+    std::string extra_yaml = "cometd_timeout_ms: 300\n";  // connects without events come back quickly
 };
 
 // One sf-emulator process over TLS for one test.
@@ -124,7 +125,7 @@ public:
                 << "\n"
                 << "daily_api_requests: " << org.daily_api_requests << "\n"
                 << "session_seconds: 3600\n"
-                << "connected_apps:\n"
+                << org.extra_yaml << "connected_apps:\n"
                 << "  - consumer_key: " << consumer_key << "\n"
                 << "    consumer_secret: " << consumer_secret << "\n"
                 << "    certificate: " << app_.certificate.filename().string() << "\n"

@@ -294,6 +294,74 @@ struct client::impl {
         }
     }
 
+    // One CometD POST with the session cookies; transport failures are retried (every Bayeux message we
+    // send may be repeated: the server answers a repeated connect or handshake like a new one).
+    asio::awaitable<result<net::http_client_response, call_error>> post_cometd(
+        std::string body, std::string cookies
+    ) {
+        call_error last;
+        for (unsigned attempt = 1;; ++attempt) {
+            if (!token) {
+                auto fetch = fetch_token();
+                auto fetched = co_await std::move(fetch);
+                if (!fetched) {
+                    co_return fetched.error();
+                }
+            }
+            std::string version = options.api_version;
+            if (!version.empty() && version.front() == 'v') {
+                version.erase(0, 1);
+            }
+            net::http_client_request h;
+            h.method = "POST";
+            h.url = token->instance_url + "/cometd/" + version;
+            h.headers.emplace_back("Content-Type", "application/json");
+            h.headers.emplace_back("Authorization", "OAuth " + token->value.expose());
+            if (!cookies.empty()) {
+                h.headers.emplace_back("Cookie", cookies);
+            }
+            h.body = body;
+            h.timeout = options.streaming_timeout;
+            ++calls;
+            auto op = http.send(std::move(h));
+            auto res = co_await std::move(op);
+            if (res.ok() && res.response.status == 200) {
+                co_return std::move(res.response);
+            }
+            if (res.ok()) {
+                const auto errors = parse_error_body(res.response.body);
+                last = call_error{
+                    res.response.status >= 500 ? errc::retries_exhausted : errc::request_rejected,
+                    "streaming",
+                    res.response.status,
+                    errors.empty() ? std::string() : errors.front().code,
+                    errors.empty() ? std::string() : errors.front().message,
+                    attempt};
+                if (res.response.status < 500) {
+                    co_return last;
+                }
+            } else {
+                last = call_error{
+                    errc::transport_failed,
+                    "streaming",
+                    0,
+                    {},
+                    res.error.message() + (res.detail.empty() ? "" : ": " + res.detail),
+                    attempt};
+                if (res.error == net::http_client_errc::cancelled) {
+                    co_return last;
+                }
+            }
+            if (attempt >= options.backoff.max_attempts) {
+                co_return last;
+            }
+            auto wait = pause(backoff_delay(options.backoff, attempt + 1, random));
+            if (!co_await std::move(wait)) {
+                co_return last;
+            }
+        }
+    }
+
     // Looks up ContentVersions by PathOnClient; fills `found` (path -> Id).
     asio::awaitable<result<void, call_error>> find_files(
         const std::vector<const file_upload*>& files, std::map<std::string, std::string>& found
@@ -638,6 +706,131 @@ asio::awaitable<result<write_report, call_error>> client::upload_files(std::vect
         report.records.begin(), report.records.end(), [](const record_result& r) { return !r.success; }
     ));
     co_return report;
+}
+
+namespace {
+
+// "BAYEUX_BROWSER=abc; Path=/; Secure" -> "BAYEUX_BROWSER=abc", for every Set-Cookie of the answer.
+std::string cookies_of(const net::http_client_response& response) {
+    std::string out;
+    for (const auto& [name, value] : response.headers) {
+        if (name.size() == 10 && (name == "Set-Cookie" || name == "set-cookie" || name == "SET-COOKIE")) {
+            out += (out.empty() ? "" : "; ") + value.substr(0, value.find(';'));
+        }
+    }
+    return out;
+}
+
+const bayeux_reply* reply_on(const bayeux_batch& batch, std::string_view channel) {
+    for (const auto& r : batch.replies) {
+        if (r.channel == channel) {
+            return &r;
+        }
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+asio::awaitable<result<change_summary, call_error>> client::follow_changes(
+    std::string channel, std::int64_t replay_from, change_handler on_events
+) {
+    change_summary summary;
+    std::int64_t replay = replay_from;
+    unsigned message_id = 0;
+    bool renewed = false;
+    const std::string what = "follow " + channel;
+    const auto failed = [&what](const bayeux_reply* r, const std::string& step) {
+        return call_error{
+            errc::request_rejected,
+            what + " (" + step + ")",
+            200,
+            {},
+            r != nullptr ? r->error : "no reply",
+            1};
+    };
+    for (;;) {
+        // Handshake (again): a new client id and cookies, then the subscription from the last replay id.
+        auto hs_op = impl_->post_cometd(build_handshake(++message_id), {});
+        auto hs = co_await std::move(hs_op);
+        if (!hs) {
+            co_return hs.error();
+        }
+        auto hs_batch = parse_bayeux(hs->body);
+        if (!hs_batch) {
+            co_return hs_batch.error();
+        }
+        const auto* hs_reply = reply_on(*hs_batch, "/meta/handshake");
+        if (hs_reply == nullptr || !hs_reply->successful) {
+            // 403::Handshake denied with a 401 failure reason: the token is no longer valid.
+            if (!renewed) {
+                renewed = true;
+                impl_->token.reset();
+                continue;
+            }
+            co_return failed(hs_reply, "handshake");
+        }
+        ++summary.handshakes;
+        const std::string client_id = hs_reply->client_id;
+        const std::string cookies = cookies_of(*hs);
+        auto sub_op = impl_->post_cometd(build_subscribe(client_id, channel, replay, ++message_id), cookies);
+        auto sub = co_await std::move(sub_op);
+        if (!sub) {
+            co_return sub.error();
+        }
+        auto sub_batch = parse_bayeux(sub->body);
+        if (!sub_batch) {
+            co_return sub_batch.error();
+        }
+        const auto* sub_reply = reply_on(*sub_batch, "/meta/subscribe");
+        if (sub_reply == nullptr || !sub_reply->successful) {
+            if (sub_reply != nullptr && sub_reply->error.find("replayId") != std::string::npos) {
+                co_return call_error{errc::replay_id_invalid, what, 200, {}, sub_reply->error, 1};
+            }
+            co_return failed(sub_reply, "subscribe");
+        }
+        bool rehandshake = false;
+        while (!rehandshake) {
+            auto connect_op = impl_->post_cometd(build_connect(client_id, ++message_id), cookies);
+            auto connected = co_await std::move(connect_op);
+            if (!connected) {
+                co_return connected.error();
+            }
+            auto batch = parse_bayeux(connected->body);
+            if (!batch) {
+                co_return batch.error();
+            }
+            if (!batch->events.empty()) {
+                for (auto& e : batch->events) {
+                    e.own_write = is_change_from_client(e, impl_->options.client_name);
+                }
+                const auto newest = batch->events.back().replay_id;
+                summary.events += batch->events.size();
+                if (!on_events(batch->events)) {
+                    summary.last_replay_id = newest;
+                    auto bye_op = impl_->post_cometd(build_disconnect(client_id, ++message_id), cookies);
+                    auto bye = co_await std::move(bye_op);
+                    (void)bye;  // leaving anyway; the server forgets the client after 40 s
+                    co_return summary;
+                }
+                replay = newest;
+                summary.last_replay_id = newest;
+            }
+            const auto* ack = reply_on(*batch, "/meta/connect");
+            if (ack == nullptr || ack->successful) {
+                renewed = false;
+                continue;
+            }
+            if (ack->error.rfind("401::", 0) == 0) {
+                impl_->token.reset();
+                rehandshake = true;
+            } else if (ack->reconnect == "handshake" || ack->error.rfind("403::", 0) == 0) {
+                rehandshake = true;
+            } else {
+                co_return failed(ack, "connect");
+            }
+        }
+    }
 }
 
 asio::awaitable<result<api_usage, call_error>> client::fetch_limits() {

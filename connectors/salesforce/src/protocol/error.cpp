@@ -31,6 +31,8 @@ public:
                 return "unreadable answer from Salesforce";
             case errc::stopped_by_caller:
                 return "stopped by the caller";
+            case errc::replay_id_invalid:
+                return "the replay id is no longer retained; catch up by polling, then follow anew";
         }
         return "unknown salesforce error";
     }

@@ -18,6 +18,7 @@
 
 #include "fakturad/core/clock.hpp"
 #include "fakturad/salesforce/auth.hpp"
+#include "fakturad/salesforce/cometd.hpp"
 #include "fakturad/salesforce/error.hpp"
 #include "fakturad/salesforce/incremental.hpp"
 #include "fakturad/salesforce/limits.hpp"
@@ -53,6 +54,7 @@ struct client_options {
     unsigned query_batch_size = 2000;             // Sforce-Query-Options hint, 200..2000
     std::size_t multipart_threshold = 4U << 20U;  // files larger than this go one by one as multipart
     std::size_t file_batch_bytes = 8U << 20U;     // raw bytes of small files per collections call
+    std::chrono::milliseconds streaming_timeout{130'000};  // CometD connect deadline; the server holds 110 s
 };
 
 // Called once per query page, in order; memory is bounded by a page.  Return false to stop the query
@@ -82,6 +84,16 @@ struct write_report {
     std::vector<record_result> records;  // input order
     std::size_t failed = 0;
 };
+
+struct change_summary {
+    unsigned handshakes = 0;  // more than one: the server forgot the client and it re-handshook
+    std::uint64_t events = 0;
+    std::optional<std::int64_t> last_replay_id;
+};
+
+// Called with the events of one CometD answer, in replay order, with own_write set.  Store them, then
+// persist the last replay id; return false to stop following.
+using change_handler = std::function<bool(std::vector<change_event>& events)>;
 
 class client {
 public:
@@ -119,6 +131,16 @@ public:
     // upload never duplicates a file.  Small files go in collections; large ones one by one as multipart.
     boost::asio::awaitable<boost::system::result<write_report, call_error>> upload_files(
         std::vector<file_upload> files
+    );
+
+    // Follows Change Data Capture events on `channel` (/data/ChangeEvents, /data/AccountChangeEvent, ...)
+    // from `replay_from` (a stored replay id, replay_new_only or replay_all_retained) until `on_events`
+    // returns false.  After `403::Unknown client` (server restart, missed reconnect) or an invalidated
+    // session it handshakes and subscribes again from the last replay id handed over, so nothing is
+    // skipped.  A replay id no longer retained ends the call with errc::replay_id_invalid: catch up by
+    // polling (poll_changes), then follow from replay_new_only.
+    boost::asio::awaitable<boost::system::result<change_summary, call_error>> follow_changes(
+        std::string channel, std::int64_t replay_from, change_handler on_events
     );
 
     // GET /limits: the DailyApiRequests figures (also refreshes the budget).

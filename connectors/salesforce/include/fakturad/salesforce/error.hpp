@@ -23,6 +23,7 @@ enum class errc {
     transport_failed,       // the call did not reach Salesforce or no answer came (not retried)
     bad_response,           // Salesforce answered something the connector cannot read
     stopped_by_caller,      // a page handler asked to stop
+    replay_id_invalid,      // the change-event replay id is no longer retained: catch up by polling
 };
 
 [[nodiscard]] const std::error_category& salesforce_category() noexcept;
