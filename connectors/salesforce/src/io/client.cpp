@@ -739,6 +739,7 @@ asio::awaitable<result<change_summary, call_error>> client::follow_changes(
     std::int64_t replay = replay_from;
     unsigned message_id = 0;
     bool renewed = false;
+    unsigned handshakes_in_a_row = 0;
     const std::string what = "follow " + channel;
     const auto failed = [&what](const bayeux_reply* r, const std::string& step) {
         return call_error{
@@ -771,6 +772,16 @@ asio::awaitable<result<change_summary, call_error>> client::follow_changes(
             co_return failed(hs_reply, "handshake");
         }
         ++summary.handshakes;
+        // A server that forgets every new client at once would otherwise keep us handshaking forever.
+        if (++handshakes_in_a_row > impl_->options.backoff.max_attempts) {
+            co_return call_error{
+                errc::retries_exhausted,
+                what,
+                200,
+                {},
+                "the server keeps forgetting the client",
+                handshakes_in_a_row};
+        }
         const std::string client_id = hs_reply->client_id;
         const std::string cookies = cookies_of(*hs);
         auto sub_op = impl_->post_cometd(build_subscribe(client_id, channel, replay, ++message_id), cookies);
@@ -819,6 +830,7 @@ asio::awaitable<result<change_summary, call_error>> client::follow_changes(
             const auto* ack = reply_on(*batch, "/meta/connect");
             if (ack == nullptr || ack->successful) {
                 renewed = false;
+                handshakes_in_a_row = 0;
                 continue;
             }
             if (ack->error.rfind("401::", 0) == 0) {
