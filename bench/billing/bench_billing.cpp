@@ -86,7 +86,10 @@ plan_item make_item(std::string key, std::string description, charge_type type, 
 // The template every generated plan is derived from; generate() only changes what differs per plan.
 billing_plan template_plan() {
     billing_plan plan;
-    plan.seller = party{"DE01", "Muster Software GmbH", {}, "DE123456789", "DE", {}};
+    plan.seller.id = "DE01";
+    plan.seller.name = "Muster Software GmbH";
+    plan.seller.vat_id = "DE123456789";
+    plan.seller.country = "DE";
     plan.account.name = "Kunde";
     plan.language = "de";
     plan.start = date(2025, 1, 1);

@@ -226,6 +226,15 @@ model build_model(
             ") differ from the stated net total " + to_string(m.tax_basis) + ": recompute the totals"
         );
     }
+    // A German seller states VAT of a foreign-currency invoice also in EUR (§ 16 Abs. 6 UStG, UStAE 14.5
+    // Abs. 18): BT-6 = EUR with BT-111.
+    if (doc.seller.country == "DE" && doc.cur.code() != "EUR" && !doc.totals.tax.is_zero() &&
+        !(doc.vat_currency && doc.vat_currency->cur.code() == "EUR")) {
+        problems.push_back(
+            "a German seller must state the VAT of a " + m.currency +
+            " invoice also in EUR (UStAE 14.5): give the draft a vat_currency {code: EUR, rate}"
+        );
+    }
     if (auto converted = billing::vat_total_in_accounting_currency(doc)) {
         m.tax_total_accounting = *converted;
         if (doc.vat_currency && doc.vat_currency->cur.code() == doc.cur.code()) {

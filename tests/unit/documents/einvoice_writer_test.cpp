@@ -367,6 +367,22 @@ TEST(EinvoiceWriter, VatAccountingCurrencyAddsTheVatTotalInIt) {
     EXPECT_EQ(u.count("/*/cac:TaxTotal[cbc:TaxAmount/@currencyID='EUR']/cac:TaxSubtotal"), 0U);
 }
 
+TEST(EinvoiceWriter, GermanSellerMustStateForeignCurrencyVatInEuro) {
+    std::string text = file_text("    payment_means: {type: credit_transfer}", R"(
+  - id: RE-U
+    plan: P-1
+    lines:
+      - {description: Beratung, quantity: 1, unit_price: 100.00, vat: {category: S, rate: 19}, period: {from: 2026-01-01, to: 2026-01-31}}
+    finalize: {number: RE-U, issue_date: 2026-02-01}
+)");
+    text.replace(text.find("currency: EUR"), 13, "currency: USD");
+    const auto docs = build(text);
+    ASSERT_EQ(docs.size(), 1U);
+    const auto r = write_ubl(docs[0].doc, ubl_profile::en16931);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.problems.front().find("UStAE 14.5"), std::string::npos) << r.problems.front();
+}
+
 TEST(EinvoiceWriter, DirectDebitAndCardPaymentMeans) {
     const std::string drafts = R"(
   - id: RE-D

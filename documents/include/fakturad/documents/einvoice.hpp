@@ -25,7 +25,8 @@
 //     (billing::default_vatex_code); category E without a stated reason is refused.
 //   - payment means 58/59/48 with IBAN/BIC, mandate/creditor id/debtor IBAN, card digits; payment terms
 //     text BT-20 and due date BT-9.
-//   - a VAT accounting currency (invoice.vat_currency) adds BT-6 and BT-111.
+//   - a VAT accounting currency (invoice.vat_currency) adds BT-6 and BT-111; a German seller's invoice in
+//     another currency with VAT needs one in EUR (UStAE 14.5) and is refused without it.
 //   - buyer (BG-7) is the invoice recipient (invoice.bill_to); the customer account is the deliver-to
 //     party (BG-13/15; the deliver-to country BT-80 that intra-community supplies need). Service periods
 //     become the invoicing period BG-14 and line periods BG-26.
