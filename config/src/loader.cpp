@@ -1,6 +1,7 @@
 #include "fakturad/config/loader.hpp"
 
 #include "fakturad/core/units.hpp"
+#include "fakturad/core/vat_id.hpp"
 #include "schema.hpp"
 #include "text.hpp"
 
@@ -402,6 +403,8 @@ private:
         switch (spec.type) {
             case value_type::string:
                 return "a non-empty string";
+            case value_type::vat_id:
+                return "an EU VAT ID such as DE136695976";
             case value_type::name:
                 return "a name of 1 to 64 letters, digits, '.', '_' or '-'";
             case value_type::integer:
@@ -473,6 +476,13 @@ private:
                     return fail("expected " + expected(spec) + got);
                 }
                 return value(std::string(text));
+            case value_type::vat_id: {
+                const auto checked = check_vat_id(text);
+                if (!checked.valid()) {
+                    return fail("expected " + expected(spec) + got + " (" + checked.detail + ")");
+                }
+                return value(checked.id.full());
+            }
             case value_type::name:
                 if (text.empty() || text.size() > 64 || !std::all_of(text.begin(), text.end(), [](char c) {
                         return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' ||

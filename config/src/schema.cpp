@@ -99,7 +99,7 @@ const vies_settings& vs(const settings& s) {
     return *s.vies;
 }
 
-const std::array<key_spec, 50> table{{
+const std::array<key_spec, 51> table{{
     // instance ------------------------------------------------------------------------------------------
     {.path = "instance",
      .type = value_type::section,
@@ -427,7 +427,7 @@ const std::array<key_spec, 50> table{{
      .apply = [](settings& s, const value& v) { vs(s).rest_url = std::get<std::string>(v); },
      .render = [](const settings& s) -> std::optional<std::string> { return vs(s).rest_url; }},
     {.path = "vies.requester_vat_id",
-     .type = value_type::string,
+     .type = value_type::vat_id,
      .need = presence::optional,
      .description = "Our own VAT ID (e.g. `DE123456789`); with it VIES returns a consultation number, the "
                     "evidence of a qualified confirmation (§ 18e UStG).",
@@ -551,6 +551,18 @@ const std::array<key_spec, 50> table{{
      .render = [](const settings& s) -> std::optional<std::string> {
          return format_duration(vs(s).recheck_interval);
      }},
+    {.path = "vies.scan_interval",
+     .type = value_type::duration,
+     .need = presence::defaulted,
+     .default_text = "5m",
+     .unit = "`ms` `s` `m` `h` `d`",
+     .description = "How often the daemon looks for accounts due a check: a new account, a changed VAT ID, a "
+                    "stale or an unconfirmed check.",
+     .apply = [](settings& s,
+                 const value& v) { vs(s).scan_interval = std::get<std::chrono::milliseconds>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return format_duration(vs(s).scan_interval);
+     }},
     {.path = "vies.accept_recently_valid",
      .type = value_type::duration,
      .need = presence::defaulted,
@@ -613,6 +625,8 @@ std::string type_label(const key_spec& spec) {
     switch (spec.type) {
         case value_type::section:
             return "section";
+        case value_type::vat_id:
+            return "VAT ID";
         case value_type::string:
             return "string";
         case value_type::name:

@@ -19,6 +19,7 @@ namespace fakturad::config::detail {
 enum class value_type : std::uint8_t {
     section,         // a mapping of further keys
     string,          // any non-empty text
+    vat_id,          // an EU VAT ID with correct check digits (core/vat_id.hpp), stored normalised
     name,            // [A-Za-z0-9._-], 1..64 characters
     integer,         // min..max
     choice,          // one of `choices`

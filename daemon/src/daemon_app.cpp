@@ -4,15 +4,20 @@
 #include "fakturad/config/loader.hpp"
 #include "fakturad/core/metrics.hpp"
 #include "fakturad/core/units.hpp"
+#include "fakturad/core/vat_id.hpp"
 #include "fakturad/core/version.hpp"
 #include "fakturad/daemon/control_protocol.hpp"
+#include "fakturad/net/http_client.hpp"
 #include "fakturad/store/sqlite_store.hpp"
+#include "fakturad/store/vat_check_store.hpp"
+#include "fakturad/vies/client.hpp"
 #include "instance_lock.hpp"
 #include "status_report.hpp"
 #include "stderr_logger.hpp"
 #include "system_clock.hpp"
 #include "systemd_notifier.hpp"
 #include "task_group.hpp"
+#include "vat_check_job.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -36,6 +41,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <random>
 #include <string>
 
 namespace fakturad::daemon {
@@ -138,6 +144,8 @@ private:
     awaitable<void> main_loop();
     awaitable<void> watchdog_loop();
     awaitable<void> maintenance_loop();
+    awaitable<void> vat_check_loop();
+    awaitable<void> run_vat_checks();
     awaitable<void> reload();
     awaitable<void> shutdown();
     awaitable<control_response> handle(control_request request);
@@ -157,6 +165,10 @@ private:
     std::unique_ptr<instance_lock> lock_;
     std::unique_ptr<store::sqlite_store> store_;
     std::unique_ptr<control_server> control_;
+    // VIES (config `vies`): its HTTP client, connector and jitter source live as long as the daemon.
+    std::unique_ptr<net::http_client> vies_http_;
+    std::unique_ptr<vies::client> vies_;
+    std::unique_ptr<vies::seeded_random> vies_random_;
     std::string state_ = "starting";
     instant started_at_;
     std::chrono::steady_clock::time_point started_mono_;
@@ -191,6 +203,29 @@ int daemon_app::run() {
             log_,
             cfg.control.request_timeout
         );
+        if (cfg.vies) {
+            net::http_client_options http_options;
+            http_options.ca_file = cfg.vies->ca_file;
+            vies_http_ = std::make_unique<net::http_client>(ioc_.get_executor(), http_options);
+            vies::client_options options;
+            options.which =
+                cfg.vies->api == config::vies_settings::api_kind::rest ? vies::api::rest : vies::api::soap;
+            options.soap_url = cfg.vies->soap_url;
+            options.rest_url = cfg.vies->rest_url;
+            options.timeout = cfg.vies->timeout;
+            if (!cfg.vies->requester_vat_id.empty()) {
+                const auto requester = check_vat_id(cfg.vies->requester_vat_id);
+                if (!requester.valid()) {
+                    throw std::runtime_error(
+                        "vies.requester_vat_id " + cfg.vies->requester_vat_id +
+                        " is not a valid VAT ID: " + requester.detail
+                    );
+                }
+                options.requester = requester.id;
+            }
+            vies_ = std::make_unique<vies::client>(*vies_http_, options);
+            vies_random_ = std::make_unique<vies::seeded_random>(std::random_device{}());
+        }
         control_->listen_unix(cfg.control.socket, cfg.control.socket_mode);
         if (cfg.control.http_listen) {
             const auto port =
@@ -229,6 +264,9 @@ awaitable<void> daemon_app::main_loop() {
     asio::signal_set signals(ioc_, SIGTERM, SIGINT, SIGHUP);
     control_->start();
     spawn_owned("maintenance", maintenance_loop());
+    if (vies_) {
+        spawn_owned("vat-checks", vat_check_loop());
+    }
     if (notifier_.watchdog_ping_interval()) {
         spawn_owned("watchdog", watchdog_loop());
     }
@@ -317,6 +355,116 @@ awaitable<void> daemon_app::maintenance_loop() {
         } catch (const std::exception& e) {
             log_.warn("store checkpoint failed", {{"job", "maintenance"}, {"err", e.what()}});
         }
+    }
+}
+
+awaitable<void> daemon_app::vat_check_loop() {
+    co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
+    asio::steady_timer timer(ioc_);
+    for (;;) {
+        try {
+            co_await run_vat_checks();
+        } catch (const std::exception& e) {
+            log_.warn(
+                "VAT-ID checks failed; next try at the next scan", {{"job", "vat-checks"}, {"err", e.what()}}
+            );
+        }
+        const std::shared_ptr<const config::settings> cfg = config_;
+        timer.expires_after(
+            cfg->vies ? cfg->vies->scan_interval : std::chrono::milliseconds{maintenance_interval}
+        );
+        auto [ec] = co_await timer.async_wait(tuple_awaitable);
+        if (ec ||
+            (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) {
+            co_return;
+        }
+    }
+}
+
+// One scan: the accounts due a check, checked offline and against VIES, recorded with their write-back
+// intent. Unconfirmed answers are retried after the first backoff step at the latest, not after the
+// re-check interval.
+awaitable<void> daemon_app::run_vat_checks() {
+    const std::shared_ptr<const config::settings> cfg_ptr = config_;
+    if (!cfg_ptr->vies || !vies_) {
+        co_return;
+    }
+    const auto settings = *cfg_ptr->vies;
+    if (vies_->ip_blocked()) {
+        log_.error(
+            "VIES answered IP_BLOCKED earlier: no VAT-ID checks until fakturad is restarted",
+            {{"job", "vat-checks"}}
+        );
+        co_return;
+    }
+    const instant now = clock_.now();
+    constexpr std::size_t batch_limit = 500;
+    const auto retry_unconfirmed = std::max(settings.retry_cap, settings.scan_interval);
+    struct due_work {
+        std::vector<store::due_account> to_check;
+        std::vector<vat_check_result> reused;
+    };
+    auto load_due = [&](store::sqlite_store& db) {
+        store::vat_check_store checks(db);
+        due_work work;
+        for (auto& account : checks.due_accounts(
+                 now, settings.recheck_interval, retry_unconfirmed, batch_limit, &normalised_vat_id
+             )) {
+            const auto cached = checks.latest_valid(normalised_vat_id(account.vat_id));
+            if (auto copy = reused_check(account, cached, now, settings.cache_ttl)) {
+                work.reused.push_back({std::move(*copy), account.sf_id});
+            } else {
+                work.to_check.push_back(std::move(account));
+            }
+        }
+        return work;
+    };
+    auto work = co_await on_store(load_due);
+    if (work.to_check.empty() && work.reused.empty()) {
+        co_return;
+    }
+    vat_check_pass pass;
+    if (!work.to_check.empty()) {
+        vat_check_job job(*vies_, batch_options_from(settings), *vies_random_);
+        auto checking = job.check(std::move(work.to_check), now);
+        pass = co_await std::move(checking);
+    }
+    for (auto& r : work.reused) {
+        pass.results.push_back(std::move(r));
+    }
+    auto record = [&pass](store::sqlite_store& db) {
+        store::transaction tx(db);
+        store::vat_check_store checks(db);
+        for (const auto& r : pass.results) {
+            checks.record(r.record, r.account_sf_id);
+        }
+        tx.commit();
+    };
+    co_await on_store(record);
+    std::size_t valid = 0;
+    std::size_t invalid = 0;
+    std::size_t unconfirmed = 0;
+    for (const auto& r : pass.results) {
+        (r.record.verdict == "valid" ? valid : r.record.verdict == "invalid" ? invalid : unconfirmed)++;
+    }
+    log_.info(
+        "VAT-ID checks recorded",
+        {{"job", "vat-checks"},
+         {"checked", std::to_string(pass.results.size())},
+         {"valid", std::to_string(valid)},
+         {"invalid", std::to_string(invalid)},
+         {"unconfirmed", std::to_string(unconfirmed)}}
+    );
+    if (pass.halted == vies::halt_reason::ip_blocked) {
+        log_.error(
+            "VIES answered IP_BLOCKED: all VIES requests stopped until fakturad is restarted",
+            {{"job", "vat-checks"}}
+        );
+    } else if (pass.halted == vies::halt_reason::invalid_requester) {
+        log_.error(
+            "VIES rejected vies.requester_vat_id (INVALID_REQUESTER_INFO); fix the configuration",
+            {{"job", "vat-checks"}}
+        );
     }
 }
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <utility>
 
 namespace fakturad::store {
 
@@ -161,13 +162,18 @@ std::vector<due_account> vat_check_store::due_accounts(
         std::string verdict;
         instant at;
     };
-    std::map<std::string, last_check, std::less<>> latest;
+    std::map<std::pair<std::int64_t, std::string>, last_check> latest;
     {
-        // SQLite returns the other columns of the row that holds max(): the latest check per VAT ID.
-        statement_use q(db.cached("SELECT vat_id, verdict, max(checked_at) FROM vat_checks GROUP BY vat_id"));
+        // SQLite returns the other columns of the row that holds max(): the latest check per account and
+        // VAT ID.
+        statement_use q(db.cached(
+            "SELECT account_id, vat_id, verdict, max(checked_at) FROM vat_checks WHERE account_id IS NOT NULL"
+            " GROUP BY account_id, vat_id"
+        ));
         while (q->step()) {
             latest.emplace(
-                q->text_at(0), last_check{q->text_at(1), db.instant_at(*q, 2, "vat_checks.checked_at")}
+                std::pair{q->int_at(0), q->text_at(1)},
+                last_check{q->text_at(2), db.instant_at(*q, 3, "vat_checks.checked_at")}
             );
         }
     }
@@ -183,8 +189,7 @@ std::vector<due_account> vat_check_store::due_accounts(
     );
     while (q->step()) {
         due_account a{q->int_at(0), q->text_at(1), q->text_at(2)};
-        const std::string key = normalise(a.vat_id);
-        const auto it = latest.find(key);
+        const auto it = latest.find(std::pair{a.account_id, normalise(a.vat_id)});
         if (it == latest.end()) {
             due.push_back({std::move(a), instant{}});
             continue;

@@ -232,9 +232,7 @@ TEST(PlanYaml, ReportsEveryErrorWithPositionAndPath) {
          "    items: [a]\n"
          "    lines: [{description: x, unit_price: -1, vat: {category: S, rate: 19}}]\n",
          {"e.yaml:9:12: drafts[0].plan: no plan 'Q' in this file",
-          std::string("e.yaml:10:21: drafts[1].type: unknown value 'cancellation' (expected invoice, ") +
-              "pro_forma, advance, progress, partial, final)",
-          "e.yaml:10:5: drafts[1]: a manual draft needs lines or a period with plan items",
+          "e.yaml:10:5: drafts[1].corrects: missing required key",
           "e.yaml:12:12: drafts[2].items: items need a period to be billed for",
           std::string("e.yaml:13:13: drafts[2].lines[0]: line 'x': the unit price must not be negative ") +
               "(use a negative quantity)",

@@ -126,6 +126,7 @@ struct vies_settings {
     unsigned max_attempts{};
     std::chrono::milliseconds cache_ttl{};         // a "valid" verdict younger than this is reused
     std::chrono::milliseconds recheck_interval{};  // every account's VAT ID is checked again after this
+    std::chrono::milliseconds scan_interval{};     // how often the daemon looks for accounts due a check
     // Reverse charge with an "unconfirmed" answer is accepted when the VAT ID was valid within this window
     // (0: never).
     std::chrono::milliseconds accept_recently_valid{};

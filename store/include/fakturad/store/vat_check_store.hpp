@@ -6,8 +6,10 @@
 // the Account exactly once even if the daemon dies right after the check (DESIGN.md, outbox).
 //
 // `due_accounts` is what the daemon's VAT-ID job checks next: accounts (not deleted) with a VAT ID whose
-// latest check of that very VAT ID is missing (a new account, or the VAT ID changed) or older than the
-// re-check interval; an "unconfirmed" answer is retried after `retry_unconfirmed` (sooner than a re-check).
+// latest check recorded for that account and that very VAT ID is missing (a new account, or the VAT ID
+// changed) or older than the re-check interval; an "unconfirmed" answer is retried after
+// `retry_unconfirmed` (sooner than a re-check). Whether another account's recent check of the same number
+// can be reused is the caller's decision (latest_valid and the cache TTL).
 
 #include "fakturad/core/clock.hpp"
 #include "fakturad/store/sqlite_store.hpp"
