@@ -158,6 +158,9 @@ struct client::impl {
                     co_return e;
                 }
             }
+            if (!token) {
+                co_return call_error{errc::bad_response, req.what, 0, {}, "no access token", attempt};
+            }
             if (!budget.allows_call()) {
                 co_return call_error{
                     errc::api_share_exhausted, req.what, 0, {}, budget.refusal_reason(), attempt - 1};
@@ -286,7 +289,7 @@ struct client::impl {
             if (done) {
                 co_return summary;
             }
-            auto next_req = build_next_page(*next);
+            auto next_req = build_next_page(next.value_or(std::string()));
             if (!next_req) {
                 co_return next_req.error();
             }
@@ -307,6 +310,9 @@ struct client::impl {
                 if (!fetched) {
                     co_return fetched.error();
                 }
+            }
+            if (!token) {
+                co_return call_error{errc::bad_response, "streaming", 0, {}, "no access token", attempt};
             }
             std::string version = options.api_version;
             if (!version.empty() && version.front() == 'v') {
@@ -362,15 +368,16 @@ struct client::impl {
         }
     }
 
-    // Looks up ContentVersions by PathOnClient; fills `found` (path -> Id).
-    asio::awaitable<result<void, call_error>> find_files(
-        const std::vector<const file_upload*>& files, std::map<std::string, std::string>& found
+    // The ContentVersions already there among `paths` (PathOnClient -> Id).
+    asio::awaitable<result<std::map<std::string, std::string>, call_error>> find_files(
+        std::vector<std::string> paths
     ) {
+        std::map<std::string, std::string> found;
         std::size_t i = 0;
-        while (i < files.size()) {
+        while (i < paths.size()) {
             std::string in_list;
-            while (i < files.size() && (in_list.empty() || in_list.size() < lookup_soql_budget)) {
-                auto quoted = soql_quote(files[i]->path_on_client);
+            while (i < paths.size() && (in_list.empty() || in_list.size() < lookup_soql_budget)) {
+                auto quoted = soql_quote(paths[i]);
                 if (!quoted) {
                     co_return quoted.error();
                 }
@@ -396,7 +403,7 @@ struct client::impl {
                 co_return res.error();
             }
         }
-        co_return result<void, call_error>();
+        co_return found;
     }
 
     std::string new_boundary(std::string_view data) {
@@ -414,27 +421,30 @@ struct client::impl {
 
     // Uploads one batch (several small files by collections, or one large file by multipart): look up what
     // is already there, insert the rest, repeat after temporary failures.
-    asio::awaitable<result<void, call_error>> upload_batch(
-        const std::vector<file_upload>& files,
-        std::vector<std::size_t> todo,
-        bool multipart,
-        write_report& report
+    asio::awaitable<result<std::vector<record_result>, call_error>> upload_batch(
+        std::vector<file_upload> files, bool multipart
     ) {
+        std::vector<record_result> report(files.size());
+        std::vector<std::size_t> todo;
+        for (std::size_t i = 0; i < files.size(); ++i) {
+            report[i].key = files[i].path_on_client;
+            todo.push_back(i);
+        }
         for (unsigned round = 1;; ++round) {
-            std::vector<const file_upload*> wanted;
+            std::vector<std::string> wanted;
             wanted.reserve(todo.size());
             for (const auto i : todo) {
-                wanted.push_back(&files[i]);
+                wanted.push_back(files[i].path_on_client);
             }
-            std::map<std::string, std::string> found;
-            auto lookup = find_files(wanted, found);
+            auto lookup = find_files(std::move(wanted));
             auto looked = co_await std::move(lookup);
             if (!looked) {
                 co_return looked.error();
             }
+            const auto& found = *looked;
             std::vector<std::size_t> missing;
             for (const auto i : todo) {
-                auto& r = report.records[i];
+                auto& r = report[i];
                 r.attempts = round;
                 if (const auto it = found.find(files[i].path_on_client); it != found.end()) {
                     r.success = true;
@@ -445,7 +455,7 @@ struct client::impl {
                 }
             }
             if (missing.empty()) {
-                co_return result<void, call_error>();
+                co_return report;
             }
             api_request req;
             if (multipart) {
@@ -490,7 +500,7 @@ struct client::impl {
                     results = std::move(*many);
                 }
                 for (std::size_t k = 0; k < missing.size(); ++k) {
-                    auto& r = report.records[missing[k]];
+                    auto& r = report[missing[k]];
                     auto& s = results[k];
                     const bool retryable =
                         !s.success && !s.errors.empty() &&
@@ -505,7 +515,7 @@ struct client::impl {
                 }
             }
             if (again.empty()) {
-                co_return result<void, call_error>();
+                co_return report;
             }
             auto wait = pause(backoff_delay(options.backoff, round + 1, random));
             if (!co_await std::move(wait)) {
@@ -689,18 +699,27 @@ asio::awaitable<result<write_report, call_error>> client::upload_files(std::vect
             bytes += files[small[next]].data.size();
             batch.push_back(small[next++]);
         }
-        auto op = impl_->upload_batch(files, std::move(batch), false, report);
+        std::vector<file_upload> chunk;
+        chunk.reserve(batch.size());
+        for (const auto i : batch) {
+            chunk.push_back(files[i]);
+        }
+        auto op = impl_->upload_batch(std::move(chunk), false);
         auto res = co_await std::move(op);
         if (!res) {
             co_return res.error();
+        }
+        for (std::size_t k = 0; k < batch.size(); ++k) {
+            report.records[batch[k]] = std::move((*res)[k]);
         }
     }
     for (const auto i : large) {
-        auto op = impl_->upload_batch(files, {i}, true, report);
+        auto op = impl_->upload_batch({files[i]}, true);
         auto res = co_await std::move(op);
         if (!res) {
             co_return res.error();
         }
+        report.records[i] = std::move(res->front());
     }
     report.failed = static_cast<std::size_t>(std::count_if(
         report.records.begin(), report.records.end(), [](const record_result& r) { return !r.success; }

@@ -8,10 +8,11 @@ namespace fakturad::salesforce {
 namespace {
 
 std::optional<std::uint64_t> to_number(std::string_view s) {
+    const std::string text(s);
     std::uint64_t v = 0;
-    const auto* end = s.data() + s.size();
-    const auto [ptr, ec] = std::from_chars(s.data(), end, v);
-    if (ec != std::errc() || ptr != end || s.empty()) {
+    const char* end = text.c_str() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.c_str(), end, v);
+    if (ec != std::errc() || ptr != end || text.empty()) {
         return std::nullopt;
     }
     return v;

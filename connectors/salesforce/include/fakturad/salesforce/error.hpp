@@ -5,13 +5,14 @@
 // in its own field, truncated, and never used as a format string.  Tokens, keys and secrets never appear.
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <system_error>
 
 namespace fakturad::salesforce {
 
-enum class errc {
+enum class errc : std::uint8_t {
     bad_input = 1,          // a value the connector refuses to send (bad identifier, invalid UTF-8, ...)
     auth_rejected,          // the token endpoint refused the credentials (HTTP 400 error/error_description)
     credentials_unusable,   // the configured private key cannot be read or used for signing

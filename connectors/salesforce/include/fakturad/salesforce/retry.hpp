@@ -17,7 +17,7 @@
 
 namespace fakturad::salesforce {
 
-enum class outcome_class { success, retryable, auth_expired, daily_limit, permanent };
+enum class outcome_class : std::uint8_t { success, retryable, auth_expired, daily_limit, permanent };
 
 [[nodiscard]] outcome_class classify_response(
     unsigned http_status, const std::vector<api_error_item>& errors
