@@ -31,6 +31,24 @@ vies::batch_options batch_options_from(const config::vies_settings& settings) {
     return options;
 }
 
+bool vat_id_confirmed(
+    const std::optional<store::stored_vat_check>& latest,
+    const std::optional<store::stored_vat_check>& latest_valid,
+    instant now,
+    std::chrono::milliseconds accept_recently_valid
+) {
+    if (!latest) {
+        return false;
+    }
+    if (latest->check.verdict == "valid") {
+        return true;
+    }
+    if (latest->check.verdict != "unconfirmed" || !latest_valid || accept_recently_valid.count() == 0) {
+        return false;
+    }
+    return now - latest_valid->check.checked_at <= accept_recently_valid;
+}
+
 std::optional<store::vat_check_record> reused_check(
     const store::due_account& account,
     const std::optional<store::stored_vat_check>& latest_valid,

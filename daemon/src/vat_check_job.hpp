@@ -46,6 +46,17 @@ struct vat_check_pass {
     std::chrono::milliseconds cache_ttl
 );
 
+// Whether billing may treat a buyer's VAT ID as confirmed (billing_plan::buyer_tax.vat_id_confirmed, which
+// decides reverse charge and intra-community supplies): the latest check says valid; or it says
+// unconfirmed (VIES could not answer) and a valid check lies within `accept_recently_valid` (0: never).
+// An invalid latest check always wins over an older valid one.
+[[nodiscard]] bool vat_id_confirmed(
+    const std::optional<store::stored_vat_check>& latest,
+    const std::optional<store::stored_vat_check>& latest_valid,
+    instant now,
+    std::chrono::milliseconds accept_recently_valid
+);
+
 // VIES batch options from the configuration.
 [[nodiscard]] vies::batch_options batch_options_from(const config::vies_settings& settings);
 
