@@ -170,13 +170,6 @@ double text_engine::height(PangoLayout* layout) {
     return static_cast<double>(h) / PANGO_SCALE;
 }
 
-double text_engine::width(PangoLayout* layout) {
-    PangoRectangle ink;
-    PangoRectangle logical;
-    pango_layout_get_extents(layout, &ink, &logical);
-    return static_cast<double>(logical.width) / PANGO_SCALE;
-}
-
 void text_engine::draw(cairo_t* cr, PangoLayout* layout, double x, double y, const rgb& color) {
     cairo_set_source_rgb(cr, color[0] / 255.0, color[1] / 255.0, color[2] / 255.0);
     cairo_move_to(cr, x, y);

@@ -56,9 +56,8 @@ public:
     // starts over instead of growing).
     void trim_cache();
 
-    // Height and width of the laid-out text in points.
+    // Height of the laid-out text in points (lays it out on first use).
     [[nodiscard]] static double height(PangoLayout* layout);
-    [[nodiscard]] static double width(PangoLayout* layout);
     // Draws the layout with its top-left corner at (x, y).
     static void draw(cairo_t* cr, PangoLayout* layout, double x, double y, const rgb& color);
 
