@@ -8,10 +8,12 @@
 #include "fakturad/core/version.hpp"
 #include "fakturad/daemon/control_protocol.hpp"
 #include "fakturad/net/http_client.hpp"
+#include "fakturad/salesforce/client.hpp"
 #include "fakturad/store/sqlite_store.hpp"
 #include "fakturad/store/vat_check_store.hpp"
 #include "fakturad/vies/client.hpp"
 #include "instance_lock.hpp"
+#include "salesforce_writeback.hpp"
 #include "status_report.hpp"
 #include "stderr_logger.hpp"
 #include "system_clock.hpp"
@@ -56,6 +58,7 @@ constexpr auto tuple_awaitable = asio::as_tuple(use_awaitable);
 // WAL checkpoints keep the -wal file small between bursts of writes; SQLite also checkpoints on its own
 // at 1000 pages, this covers quiet periods.
 constexpr std::chrono::minutes maintenance_interval{5};
+constexpr std::chrono::seconds writeback_interval{2};
 
 log_format to_log_format(const config::settings& s) {
     return s.log.format == decltype(s.log.format)::json ? log_format::json : log_format::text;
@@ -145,6 +148,8 @@ private:
     awaitable<void> watchdog_loop();
     awaitable<void> maintenance_loop();
     awaitable<void> vat_check_loop();
+    awaitable<void> writeback_loop();
+    awaitable<bool> writeback_batch();
     awaitable<void> run_vat_checks();
     awaitable<void> reload();
     awaitable<void> shutdown();
@@ -152,6 +157,7 @@ private:
     awaitable<status_snapshot> snapshot();
     void spawn_owned(std::string_view name, awaitable<void> task);
     void warn_restart_only_changes(const config::settings& next) const;
+    std::unique_ptr<salesforce::client> make_salesforce_client(const config::salesforce_settings& sf);
 
     asio::io_context ioc_{1};
     asio::thread_pool pool_;
@@ -169,6 +175,10 @@ private:
     std::unique_ptr<net::http_client> vies_http_;
     std::unique_ptr<vies::client> vies_;
     std::unique_ptr<vies::seeded_random> vies_random_;
+    // Salesforce (config `salesforce`): the connector the outbox's write-back uses.
+    std::unique_ptr<net::http_client> sf_http_;
+    std::unique_ptr<salesforce::random_source> sf_random_;
+    std::unique_ptr<salesforce::client> sf_;
     std::string state_ = "starting";
     instant started_at_;
     std::chrono::steady_clock::time_point started_mono_;
@@ -203,6 +213,9 @@ int daemon_app::run() {
             log_,
             cfg.control.request_timeout
         );
+        if (cfg.salesforce) {
+            sf_ = make_salesforce_client(*cfg.salesforce);
+        }
         if (cfg.vies) {
             net::http_client_options http_options;
             http_options.ca_file = cfg.vies->ca_file;
@@ -266,6 +279,9 @@ awaitable<void> daemon_app::main_loop() {
     spawn_owned("maintenance", maintenance_loop());
     if (vies_) {
         spawn_owned("vat-checks", vat_check_loop());
+    }
+    if (sf_) {
+        spawn_owned("salesforce-writeback", writeback_loop());
     }
     if (notifier_.watchdog_ping_interval()) {
         spawn_owned("watchdog", watchdog_loop());
@@ -466,6 +482,171 @@ awaitable<void> daemon_app::run_vat_checks() {
             {{"job", "vat-checks"}}
         );
     }
+}
+
+class mt_random final : public salesforce::random_source {
+public:
+    mt_random() : engine_(std::random_device{}()) {}
+    std::uint64_t below(std::uint64_t n) override {
+        return std::uniform_int_distribution<std::uint64_t>(0, n - 1)(engine_);
+    }
+
+private:
+    std::mt19937_64 engine_;
+};
+
+std::unique_ptr<salesforce::client> daemon_app::make_salesforce_client(const config::salesforce_settings& sf
+) {
+    net::http_client_options http_options;
+    http_options.ca_file = sf.ca_file;
+    sf_http_ = std::make_unique<net::http_client>(ioc_.get_executor(), http_options);
+    sf_random_ = std::make_unique<mt_random>();
+    salesforce::client_options options;
+    const std::string token_url = sf.login_url + "/services/oauth2/token";
+    if (sf.auth.flow == config::salesforce_auth_settings::flow_kind::jwt_bearer) {
+        salesforce::jwt_bearer_credentials c;
+        c.token_url = token_url;
+        c.consumer_key = sf.auth.client_id;
+        c.username = sf.auth.username;
+        c.audience = sf.login_url;
+        c.private_key_pem = secret<std::string>(sf.auth.private_key->value.expose());
+        options.credentials = std::move(c);
+    } else {
+        salesforce::client_credentials c;
+        c.token_url = token_url;
+        c.client_id = sf.auth.client_id;
+        c.client_secret = secret<std::string>(sf.auth.client_secret->value.expose());
+        options.credentials = std::move(c);
+    }
+    options.api_version = "v" + sf.api_version;
+    options.call_timeout = sf.request_timeout;
+    options.max_api_share = static_cast<double>(sf.api_share_limit_bp) / 10000.0;
+    return std::make_unique<salesforce::client>(*sf_http_, options, clock_, *sf_random_);
+}
+
+awaitable<void> daemon_app::writeback_loop() {
+    co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
+    asio::steady_timer timer(ioc_);
+    for (;;) {
+        bool more = false;
+        try {
+            more = co_await writeback_batch();
+        } catch (const std::exception& e) {
+            log_.warn(
+                "Salesforce write-back failed; the messages stay in the outbox",
+                {{"job", "salesforce-writeback"}, {"err", e.what()}}
+            );
+        }
+        if (!more) {
+            timer.expires_after(writeback_interval);
+            auto [ec] = co_await timer.async_wait(tuple_awaitable);
+            if (ec) {
+                co_return;
+            }
+        }
+        if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) {
+            co_return;
+        }
+    }
+}
+
+// Claims up to one collection's worth of due outbox messages, writes them in one upsert and settles each
+// message by its record's result. Returns true when the batch was full (more may be waiting).
+awaitable<bool> daemon_app::writeback_batch() {
+    constexpr std::size_t batch = 200;  // sObject Collections take 200 records per call
+    const instant now = clock_.now();
+    auto claim = [now](store::sqlite_store& db) {
+        std::vector<store::outbox_message> out;
+        while (out.size() < batch) {
+            auto m = db.claim_next(now);
+            if (!m) {
+                break;
+            }
+            out.push_back(std::move(*m));
+        }
+        return out;
+    };
+    auto messages = co_await on_store(claim);
+    if (messages.empty()) {
+        co_return false;
+    }
+    struct settle {
+        store::outbox_id id;
+        bool done;
+        std::string error;
+        std::optional<instant> retry_at;
+    };
+    std::vector<settle> settled;
+    std::vector<boost::json::object> records;
+    std::vector<const store::outbox_message*> sent;
+    for (const auto& m : messages) {
+        std::string problem;
+        if (m.kind != vat_check_kind) {
+            settled.push_back(
+                {m.id,
+                 false,
+                 "no Salesforce writer for outbox kind " + m.kind + " in this version",
+                 std::nullopt}
+            );
+            continue;
+        }
+        auto record = vat_check_sobject(m, problem);
+        if (!record) {
+            settled.push_back({m.id, false, problem, std::nullopt});
+            continue;
+        }
+        records.push_back(std::move(*record));
+        sent.push_back(&m);
+    }
+    std::size_t failed = 0;
+    if (!records.empty()) {
+        auto call =
+            sf_->upsert(std::string(vat_check_object), std::string(external_id_field), std::move(records));
+        const auto report = co_await std::move(call);
+        if (!report) {
+            const std::string error = report.error().describe();
+            for (const auto* m : sent) {
+                settled.push_back({m->id, false, error, retry_time(*m, false, now)});
+            }
+            failed = sent.size();
+            log_.warn(
+                "Salesforce write-back call failed; retried later",
+                {{"job", "salesforce-writeback"}, {"err", error}}
+            );
+        } else {
+            for (std::size_t i = 0; i < sent.size(); ++i) {
+                const auto& r = i < report->records.size() ? report->records[i] : salesforce::record_result{};
+                if (r.success) {
+                    settled.push_back({sent[i]->id, true, {}, std::nullopt});
+                } else {
+                    ++failed;
+                    settled.push_back(
+                        {sent[i]->id,
+                         false,
+                         r.describe(std::string(vat_check_object), std::string(external_id_field)),
+                         retry_time(*sent[i], false, now)}
+                    );
+                }
+            }
+        }
+    }
+    auto write = [&settled, now](store::sqlite_store& db) {
+        for (const auto& s : settled) {
+            if (s.done) {
+                db.mark_done(s.id, now);
+            } else {
+                db.mark_failed(s.id, s.error, s.retry_at);
+            }
+        }
+    };
+    co_await on_store(write);
+    log_.info(
+        "Salesforce write-back",
+        {{"job", "salesforce-writeback"},
+         {"messages", std::to_string(messages.size())},
+         {"failed", std::to_string(failed)}}
+    );
+    co_return messages.size() == batch;
 }
 
 void daemon_app::warn_restart_only_changes(const config::settings& next) const {

@@ -6,6 +6,8 @@
 #include "fakturad/core/logger.hpp"
 #include "fakturad/store/sqlite_store.hpp"
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -50,6 +52,45 @@ protected:
 
 std::vector<std::vector<std::optional<std::string>>> rows(store::sqlite_store& db, std::string_view sql) {
     return db.query_for_test(sql);
+}
+
+// A SOQL query against the Salesforce emulator with its static token (plain HTTP on loopback): the records.
+boost::json::array soql(const std::string& port, const std::string& query) {
+    std::string encoded;
+    for (const char c : query) {
+        if (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.' || c == ',') {
+            encoded.push_back(c);
+        } else {
+            char hex[4];
+            std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned char>(c));
+            encoded += hex;
+        }
+    }
+    boost::asio::ip::tcp::iostream http("127.0.0.1", port);
+    http << "GET /services/data/v62.0/query?q=" << encoded << " HTTP/1.0\r\nHost: 127.0.0.1\r\n"
+         << "Authorization: Bearer e2e-token\r\n\r\n"
+         << std::flush;
+    std::string response((std::istreambuf_iterator<char>(http)), std::istreambuf_iterator<char>());
+    const auto body = response.find("\r\n\r\n");
+    if (body == std::string::npos) {
+        ADD_FAILURE() << "no HTTP answer from the Salesforce emulator: " << response;
+        return {};
+    }
+    boost::system::error_code ec;
+    auto value = boost::json::parse(response.substr(body + 4), ec);
+    if (ec || !value.is_object() || !value.as_object().contains("records")) {
+        ADD_FAILURE() << "unexpected answer: " << response;
+        return {};
+    }
+    return value.as_object()["records"].as_array();
+}
+
+std::string field(const boost::json::value& record, std::string_view name) {
+    const auto* v = record.as_object().if_contains(name);
+    if (v == nullptr || v->is_null()) {
+        return "";
+    }
+    return v->is_string() ? std::string(v->as_string()) : boost::json::serialize(*v);
 }
 
 TEST_F(vat_checks_e2e_test, accounts_are_checked_recorded_and_queued_for_the_account) {
@@ -163,6 +204,133 @@ TEST_F(vat_checks_e2e_test, accounts_are_checked_recorded_and_queued_for_the_acc
     EXPECT_NE(read_file(dir_ / "fakturad.log").find("VAT-ID checks recorded"), std::string::npos);
     emulator.send_signal(SIGTERM);
     emulator.wait_for_exit(10s);
+}
+
+TEST_F(vat_checks_e2e_test, results_are_written_to_the_accounts_in_salesforce) {
+    const std::string bin = std::string(FAKTURAD_BINARY_DIR) + "/bin/";
+    auto vies = child_process::start(
+        {bin + "vies-emulator",
+         "--listen",
+         "127.0.0.1:0",
+         "--port-file",
+         (dir_ / "vies.port").string(),
+         "--data",
+         (dir_ / "vies.tsv").string()},
+        dir_ / "vies.log"
+    );
+    auto sf = child_process::start(
+        {bin + "sf-emulator",
+         "--listen",
+         "127.0.0.1:0",
+         "--org",
+         std::string(FAKTURAD_SOURCE_DIR) + "/emulators/salesforce/orgs/demo.yaml",
+         "--static-token",
+         "e2e-token"},
+        dir_ / "sf.log"
+    );
+    std::string vies_port;
+    std::string sf_port;
+    ASSERT_TRUE(eventually([&] {
+        vies_port = read_file(dir_ / "vies.port");
+        const std::string sf_log = read_file(dir_ / "sf.log");
+        const auto at = sf_log.find("listening on 127.0.0.1:");
+        if (at != std::string::npos && sf_log.find('\n', at) != std::string::npos) {
+            sf_port = sf_log.substr(at + 23, sf_log.find('\n', at) - at - 23);
+        }
+        return !vies_port.empty() && vies_port.back() == '\n' && !sf_port.empty();
+    })) << read_file(dir_ / "sf.log");
+    vies_port.pop_back();
+
+    // The synced accounts (as the sync would store them): the emulator's Acme and Globex, with VAT IDs the
+    // VIES emulator knows.
+    std::map<std::string, std::string> id_of;
+    for (const auto& r : soql(sf_port, "SELECT Id, Name FROM Account")) {
+        id_of[field(r, "Name")] = field(r, "Id");
+    }
+    ASSERT_TRUE(id_of.contains("Acme GmbH") && id_of.contains("Globex SARL"));
+    const auto db_path = dir_ / "fakturad.sqlite";
+    const store::sqlite_options worker{.path = db_path, .recover_in_flight = false};
+    {
+        auto db = store::sqlite_store::open(worker, log_);
+        const std::string t = "'2026-11-27T09:00:00.000Z'";
+        db.execute_for_test(
+            "INSERT INTO accounts (sf_id, name, vat_id, raw_data, sf_system_modstamp, synced_at) VALUES"
+            " ('" +
+            id_of["Acme GmbH"] + "', 'Acme GmbH', 'DE136695976', '{}', " + t + ", " + t +
+            "),"
+            " ('" +
+            id_of["Globex SARL"] + "', 'Globex SARL', 'ATU13585627', '{}', " + t + ", " + t + ")"
+        );
+    }
+    std::ofstream(dir_ / "fakturad.yaml") << "store:\n  path: fakturad.sqlite\n"
+                                             "control:\n  socket: fakturad.sock\n"
+                                             "salesforce:\n"
+                                             "  instance_url: http://127.0.0.1:"
+                                          << sf_port
+                                          << "\n"
+                                             "  login_url: http://127.0.0.1:"
+                                          << sf_port
+                                          << "\n"
+                                             "  auth:\n"
+                                             "    flow: client_credentials\n"
+                                             "    client_id: fakturad-demo-consumer-key\n"
+                                             "    client_secret_env: FAKTURAD_E2E_SF_SECRET\n"
+                                             "vies:\n"
+                                             "  soap_url: http://127.0.0.1:"
+                                          << vies_port
+                                          << "/taxation_customs/vies/services/checkVatService\n"
+                                             "  rest_url: http://127.0.0.1:"
+                                          << vies_port
+                                          << "/taxation_customs/vies/rest-api\n"
+                                             "  requester_vat_id: DE136695976\n"
+                                             "  scan_interval: 1s\n";
+    auto daemon = child_process::start(
+        {bin + "fakturad", "--config", (dir_ / "fakturad.yaml").string()},
+        dir_ / "fakturad.log",
+        {{"FAKTURAD_E2E_SF_SECRET", "fakturad-demo-consumer-secret"}}
+    );
+
+    boost::json::array checks;
+    ASSERT_TRUE(eventually(
+        [&] {
+            checks = soql(
+                sf_port,
+                "SELECT Fakturad_Key__c, Account__c, VAT_Number__c, Verdict__c, Valid__c, Source__c,"
+                " Request_Identifier__c, Trader_Name__c FROM VAT_Check__c"
+            );
+            return checks.size() == 2;
+        },
+        30s
+    )) << read_file(dir_ / "fakturad.log");
+    std::map<std::string, boost::json::value> by_account;
+    for (const auto& c : checks) {
+        by_account[field(c, "Account__c")] = c;
+    }
+    const auto& acme = by_account[id_of["Acme GmbH"]];
+    EXPECT_EQ(field(acme, "Verdict__c"), "valid");
+    EXPECT_EQ(field(acme, "Valid__c"), "true");
+    EXPECT_EQ(field(acme, "VAT_Number__c"), "DE136695976");
+    EXPECT_EQ(field(acme, "Trader_Name__c"), "MUSTER GMBH");
+    EXPECT_FALSE(field(acme, "Request_Identifier__c").empty())
+        << "the consultation number reaches the Account";
+    EXPECT_EQ(field(acme, "Fakturad_Key__c").rfind("vat_check:", 0), 0u);
+    const auto& globex = by_account[id_of["Globex SARL"]];
+    EXPECT_EQ(field(globex, "Verdict__c"), "invalid");
+    EXPECT_EQ(field(globex, "Valid__c"), "false");
+
+    auto db = store::sqlite_store::open(worker, log_);
+    ASSERT_TRUE(eventually([&] {
+        return rows(db, "SELECT count(*) FROM outbox WHERE state = 'done'")[0][0] == "2";
+    })) << read_file(dir_ / "fakturad.log");
+    daemon.send_signal(SIGTERM);
+    EXPECT_EQ(daemon.wait_for_exit(20s), 0) << read_file(dir_ / "fakturad.log");
+    const std::string log = read_file(dir_ / "fakturad.log");
+    EXPECT_EQ(log.find("fakturad-demo-consumer-secret"), std::string::npos)
+        << "the secret never reaches the log";
+    sf.send_signal(SIGTERM);
+    sf.wait_for_exit(10s);
+    vies.send_signal(SIGTERM);
+    vies.wait_for_exit(10s);
 }
 
 }  // namespace
