@@ -64,7 +64,7 @@ template <typename T>
 T run_on(asio::io_context& ioc, asio::awaitable<T> work) {
     std::optional<T> out;
     std::exception_ptr failure;
-    auto done = [&](std::exception_ptr e, T value) {
+    auto done = [&](const std::exception_ptr& e, T value) {
         failure = e;
         if (!e) {
             out.emplace(std::move(value));
@@ -75,6 +75,9 @@ T run_on(asio::io_context& ioc, asio::awaitable<T> work) {
     ioc.run();
     if (failure) {
         std::rethrow_exception(failure);
+    }
+    if (!out) {
+        throw std::runtime_error("the connector call did not complete");
     }
     return std::move(*out);
 }
@@ -278,7 +281,7 @@ int main(int argc, char** argv) {
             for (int l = 1; l <= lines_per_invoice; ++l) {
                 lines.push_back(json::object{
                     {"Fakturad_Key__c", "INV-" + std::to_string(i + 1) + "-" + std::to_string(l)},
-                    {"Invoice__c", *inv_report->records[i].id},
+                    {"Invoice__c", inv_report->records[i].id.value_or(std::string())},
                     {"Line_Number__c", l},
                     {"Description__c", "Hosting month " + std::to_string(l)},
                     {"Quantity__c", 1},

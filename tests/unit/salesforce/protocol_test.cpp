@@ -30,13 +30,13 @@ private:
 };
 
 TEST(LimitInfo, ParsesApiUsageAmongOtherParts) {
-    auto u = parse_limit_info("api-usage=18/15000");
-    ASSERT_TRUE(u);
-    EXPECT_EQ(u->used, 18U);
-    EXPECT_EQ(u->max, 15000U);
-    u = parse_limit_info("api-bursts=1/750; api-usage=10018/100000");
-    ASSERT_TRUE(u);
-    EXPECT_EQ(u->used, 10018U);
+    ASSERT_TRUE(parse_limit_info("api-usage=18/15000").has_value());
+    const auto u = parse_limit_info("api-usage=18/15000").value_or(api_usage{});
+    EXPECT_EQ(u.used, 18U);
+    EXPECT_EQ(u.max, 15000U);
+    const auto v = parse_limit_info("api-bursts=1/750; api-usage=10018/100000").value_or(api_usage{});
+    EXPECT_EQ(v.used, 10018U);
+    EXPECT_EQ(v.max, 100000U);
     EXPECT_FALSE(parse_limit_info("per-app-api-usage=17/250(appName=x)"));
     EXPECT_FALSE(parse_limit_info("api-usage=abc/100"));
     EXPECT_FALSE(parse_limit_info("api-usage=5/0"));
@@ -121,7 +121,7 @@ TEST(QueryPage, ParsesPagesAndRejectsBrokenOnes) {
     EXPECT_EQ(p->total_size, 3U);
     EXPECT_FALSE(p->done);
     EXPECT_EQ(p->records.size(), 2U);
-    auto next = build_next_page(*p->next_records_url);
+    auto next = build_next_page(p->next_records_url.value_or(std::string()));
     ASSERT_TRUE(next.has_value());
     EXPECT_EQ(next->path, "/services/data/v59.0/query/01g-2");
     EXPECT_FALSE(build_next_page("https://evil.example/services/data/v59.0/query/x").has_value());
