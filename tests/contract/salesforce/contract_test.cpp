@@ -51,29 +51,29 @@ std::string accounts_yaml(int n) {
 class SalesforceContract : public ::testing::Test {
 protected:
     void start(const org_settings& org, double max_share = 0.8) {
-        emulator_ = std::make_unique<emulator_process>(
+        emulator = std::make_unique<emulator_process>(
             ::testing::UnitTest::GetInstance()->current_test_info()->name(), org
         );
         net::http_client_options http_options;
         http_options.use_system_ca = false;
-        http_options.ca_file = emulator_->ca_file();
-        http_ = std::make_unique<net::http_client>(ioc_.get_executor(), http_options);
-        options_.credentials = jwt_bearer_credentials{
-            emulator_->token_url(),
+        http_options.ca_file = emulator->ca_file();
+        http = std::make_unique<net::http_client>(ioc.get_executor(), http_options);
+        options.credentials = jwt_bearer_credentials{
+            emulator->token_url(),
             emulator_process::consumer_key,
             emulator_process::username,
             "https://login.salesforce.com",
-            secret<std::string>(emulator_->app_private_key()),
+            secret<std::string>(emulator->app_private_key()),
             std::chrono::seconds(180)};
-        options_.client_name = "fakturad-contract";
-        options_.backoff = backoff_policy{std::chrono::milliseconds(4), std::chrono::milliseconds(20), 8};
-        options_.query_batch_size = 200;
-        options_.max_api_share = max_share;
-        options_.call_timeout = std::chrono::milliseconds(10'000);
+        options.client_name = "fakturad-contract";
+        options.backoff = backoff_policy{std::chrono::milliseconds(4), std::chrono::milliseconds(20), 8};
+        options.query_batch_size = 200;
+        options.max_api_share = max_share;
+        options.call_timeout = std::chrono::milliseconds(10'000);
         make_client();
     }
 
-    void make_client() { client_ = std::make_unique<client>(*http_, options_, clock_, random_); }
+    void make_client() { connector = std::make_unique<client>(*http, options, clock, random); }
 
     std::vector<json::object> invoices(int from, int to, const std::string& account_id) {
         std::vector<json::object> out;
@@ -89,29 +89,28 @@ protected:
     }
 
     std::string account_id(const std::string& key) {
-        auto r =
-            emulator_->soql(ioc_, "SELECT Id FROM Account WHERE Fakturad_Customer_Key__c = '" + key + "'");
+        auto r = emulator->soql(ioc, "SELECT Id FROM Account WHERE Fakturad_Customer_Key__c = '" + key + "'");
         return std::string(r.at("records").at(0).at("Id").as_string());
     }
 
     std::uint64_t count(const std::string& object, const std::string& where = "") {
         auto r =
-            emulator_->soql(ioc_, "SELECT COUNT() FROM " + object + (where.empty() ? "" : " WHERE " + where));
+            emulator->soql(ioc, "SELECT COUNT() FROM " + object + (where.empty() ? "" : " WHERE " + where));
         return r.at("totalSize").to_number<std::uint64_t>();
     }
 
-    asio::io_context ioc_;
-    std::unique_ptr<emulator_process> emulator_;
-    std::unique_ptr<net::http_client> http_;
-    client_options options_;
-    system_clock_for_test clock_;
-    fixed_random random_;
-    std::unique_ptr<client> client_;
+    asio::io_context ioc;
+    std::unique_ptr<emulator_process> emulator;
+    std::unique_ptr<net::http_client> http;
+    client_options options;
+    system_clock_for_test clock;
+    fixed_random random;
+    std::unique_ptr<client> connector;
 };
 
 TEST_F(SalesforceContract, JwtBearerOverTlsThenQueryStreamsPages) {
     start({accounts_yaml(450)});
-    ASSERT_TRUE(run_on(ioc_, client_->authenticate()).has_value());
+    ASSERT_TRUE(run_on(ioc, connector->authenticate()).has_value());
     std::vector<std::size_t> page_sizes;
     std::set<std::string> names;
     auto on_page = [&](query_page& page) {
@@ -121,24 +120,24 @@ TEST_F(SalesforceContract, JwtBearerOverTlsThenQueryStreamsPages) {
         }
         return true;
     };
-    const auto calls_before = emulator_->api_calls(ioc_);
-    auto summary = run_on(ioc_, client_->query("SELECT Id, Name FROM Account ORDER BY Name", on_page));
+    const auto calls_before = emulator->api_calls(ioc);
+    auto summary = run_on(ioc, connector->query("SELECT Id, Name FROM Account ORDER BY Name", on_page));
     ASSERT_TRUE(summary.has_value()) << summary.error().describe();
     EXPECT_EQ(summary->total_size, 450U);
     EXPECT_EQ(summary->records, 450U);
     EXPECT_EQ(summary->pages, 3U);
     EXPECT_EQ(page_sizes, (std::vector<std::size_t>{200, 200, 50}));
     EXPECT_EQ(names.size(), 450U);
-    EXPECT_EQ(emulator_->api_calls(ioc_) - calls_before, 3U);
-    ASSERT_TRUE(client_->last_api_usage().has_value());
-    EXPECT_EQ(client_->last_api_usage()->max, 100000U);
+    EXPECT_EQ(emulator->api_calls(ioc) - calls_before, 3U);
+    ASSERT_TRUE(connector->last_api_usage().has_value());
+    EXPECT_EQ(connector->last_api_usage().value_or(api_usage{}).max, 100000U);
 }
 
 TEST_F(SalesforceContract, StoppingAQueryEndsItAfterThatPage) {
     start({accounts_yaml(450)});
     unsigned pages = 0;
     auto on_page = [&](query_page&) { return ++pages < 2; };
-    auto summary = run_on(ioc_, client_->query("SELECT Id FROM Account", on_page));
+    auto summary = run_on(ioc, connector->query("SELECT Id FROM Account", on_page));
     ASSERT_FALSE(summary.has_value());
     EXPECT_EQ(summary.error().code, errc::stopped_by_caller);
     EXPECT_EQ(pages, 2U);
@@ -146,20 +145,20 @@ TEST_F(SalesforceContract, StoppingAQueryEndsItAfterThatPage) {
 
 TEST_F(SalesforceContract, ClientCredentialsAndRejectedSecretsNeverShowTheSecret) {
     start({accounts_yaml(1)});
-    options_.credentials = client_credentials{
-        emulator_->token_url(),
+    options.credentials = client_credentials{
+        emulator->token_url(),
         emulator_process::consumer_key,
         secret<std::string>(emulator_process::consumer_secret)};
     make_client();
-    ASSERT_TRUE(run_on(ioc_, client_->authenticate()).has_value());
-    auto ok = run_on(ioc_, client_->query("SELECT Id FROM Account", [](query_page&) { return true; }));
+    ASSERT_TRUE(run_on(ioc, connector->authenticate()).has_value());
+    auto ok = run_on(ioc, connector->query("SELECT Id FROM Account", [](query_page&) { return true; }));
     ASSERT_TRUE(ok.has_value()) << ok.error().describe();
 
     const std::string wrong = "wrong-secret-do-not-print";
-    options_.credentials = client_credentials{
-        emulator_->token_url(), emulator_process::consumer_key, secret<std::string>(wrong)};
+    options.credentials =
+        client_credentials{emulator->token_url(), emulator_process::consumer_key, secret<std::string>(wrong)};
     make_client();
-    auto rejected = run_on(ioc_, client_->query("SELECT Id FROM Account", [](query_page&) { return true; }));
+    auto rejected = run_on(ioc, connector->query("SELECT Id FROM Account", [](query_page&) { return true; }));
     ASSERT_FALSE(rejected.has_value());
     EXPECT_EQ(rejected.error().code, errc::auth_rejected);
     EXPECT_EQ(rejected.error().http_status, 400U);
@@ -172,10 +171,10 @@ TEST_F(SalesforceContract, JwtSignedWithAnotherKeyIsRejectedWithoutLeakingIt) {
     const auto other =
         make_jwt_key_pair(std::filesystem::temp_directory_path(), "other-" + std::to_string(::getpid()));
     std::filesystem::remove(other.certificate);
-    std::get<jwt_bearer_credentials>(options_.credentials).private_key_pem =
+    std::get<jwt_bearer_credentials>(options.credentials).private_key_pem =
         secret<std::string>(other.private_pem);
     make_client();
-    auto r = run_on(ioc_, client_->authenticate());
+    auto r = run_on(ioc, connector->authenticate());
     ASSERT_FALSE(r.has_value());
     EXPECT_EQ(r.error().code, errc::auth_rejected);
     EXPECT_EQ(r.error().error_code, "invalid_grant");
@@ -185,13 +184,13 @@ TEST_F(SalesforceContract, JwtSignedWithAnotherKeyIsRejectedWithoutLeakingIt) {
 TEST_F(SalesforceContract, ExpiredTokenIsRenewedOnceAndTheCallRepeated) {
     start({accounts_yaml(3)});
     auto all = [](query_page&) { return true; };
-    ASSERT_TRUE(run_on(ioc_, client_->query("SELECT Id FROM Account", all)).has_value());
-    const auto sent = client_->calls_sent();
-    emulator_->admin(ioc_, "POST", "expire-tokens");
-    auto again = run_on(ioc_, client_->query("SELECT Id FROM Account", all));
+    ASSERT_TRUE(run_on(ioc, connector->query("SELECT Id FROM Account", all)).has_value());
+    const auto sent = connector->calls_sent();
+    emulator->admin(ioc, "POST", "expire-tokens");
+    auto again = run_on(ioc, connector->query("SELECT Id FROM Account", all));
     ASSERT_TRUE(again.has_value()) << again.error().describe();
     EXPECT_EQ(again->records, 3U);
-    EXPECT_EQ(client_->calls_sent() - sent, 3U);  // the 401, the token request, the repeat
+    EXPECT_EQ(connector->calls_sent() - sent, 3U);  // the 401, the token request, the repeat
 }
 
 TEST_F(SalesforceContract, EscapedLiteralsFindExactlyTheRecord) {
@@ -199,11 +198,12 @@ TEST_F(SalesforceContract, EscapedLiteralsFindExactlyTheRecord) {
     const std::vector<std::string> names{
         "O'Brien & Söhne", R"(Back\slash "quoted")", "two\nlines\ttab", "100%_match", "東京 株式会社"};
     std::vector<json::object> records;
+    records.reserve(names.size());
     for (std::size_t i = 0; i < names.size(); ++i) {
         records.push_back(json::object{
             {"Fakturad_Customer_Key__c", "ESC-" + std::to_string(i)}, {"Name", names[i]}});
     }
-    auto written = run_on(ioc_, client_->upsert("Account", "Fakturad_Customer_Key__c", records));
+    auto written = run_on(ioc, connector->upsert("Account", "Fakturad_Customer_Key__c", records));
     ASSERT_TRUE(written.has_value()) << written.error().describe();
     ASSERT_EQ(written->failed, 0U);
     for (const auto& name : names) {
@@ -216,7 +216,7 @@ TEST_F(SalesforceContract, EscapedLiteralsFindExactlyTheRecord) {
             }
             return true;
         };
-        auto r = run_on(ioc_, client_->query("SELECT Name FROM Account WHERE Name = " + *literal, collect));
+        auto r = run_on(ioc, connector->query("SELECT Name FROM Account WHERE Name = " + *literal, collect));
         ASSERT_TRUE(r.has_value()) << name << ": " << r.error().describe();
         EXPECT_EQ(found, std::vector<std::string>{name});
     }
@@ -227,8 +227,8 @@ TEST_F(SalesforceContract, EscapedLiteralsFindExactlyTheRecord) {
         return true;
     };
     ASSERT_TRUE(run_on(
-                    ioc_,
-                    client_->query(
+                    ioc,
+                    connector->query(
                         "SELECT Id FROM Account WHERE Name LIKE " + like->substr(0, like->size() - 1) + "%'",
                         counter
                     )
@@ -241,7 +241,7 @@ TEST_F(SalesforceContract, QueryAllSeesDeletedRecords) {
     start({accounts_yaml(3)});
     const auto id = account_id("CUST-2");
     ASSERT_EQ(
-        emulator_->call(ioc_, "DELETE", "/services/data/v62.0/sobjects/Account/" + id, "", true).status, 204U
+        emulator->call(ioc, "DELETE", "/services/data/v62.0/sobjects/Account/" + id, "", true).status, 204U
     );
     std::uint64_t live = 0;
     std::uint64_t all = 0;
@@ -253,8 +253,9 @@ TEST_F(SalesforceContract, QueryAllSeesDeletedRecords) {
         all += p.records.size();
         return true;
     };
-    ASSERT_TRUE(run_on(ioc_, client_->query("SELECT Id FROM Account", count_live)).has_value());
-    ASSERT_TRUE(run_on(ioc_, client_->query("SELECT Id, IsDeleted FROM Account", count_all, true)).has_value()
+    ASSERT_TRUE(run_on(ioc, connector->query("SELECT Id FROM Account", count_live)).has_value());
+    ASSERT_TRUE(
+        run_on(ioc, connector->query("SELECT Id, IsDeleted FROM Account", count_all, true)).has_value()
     );
     EXPECT_EQ(live, 2U);
     EXPECT_EQ(all, 3U);
@@ -264,8 +265,8 @@ TEST_F(SalesforceContract, IncrementalPollingMovesTheCursorWithAnOverlap) {
     start({accounts_yaml(3)});
     // The emulator's clock jumps years ahead below; a JWT minted from this machine's clock would be expired
     // there, so this test signs in with client credentials.
-    options_.credentials = client_credentials{
-        emulator_->token_url(),
+    options.credentials = client_credentials{
+        emulator->token_url(),
         emulator_process::consumer_key,
         secret<std::string>(emulator_process::consumer_secret)};
     make_client();
@@ -277,24 +278,24 @@ TEST_F(SalesforceContract, IncrementalPollingMovesTheCursorWithAnOverlap) {
         }
         return true;
     };
-    auto first = run_on(ioc_, client_->poll_changes(q, {}, collect));
+    auto first = run_on(ioc, connector->poll_changes(q, {}, collect));
     ASSERT_TRUE(first.has_value()) << first.error().describe();
     EXPECT_EQ(seen.size(), 3U);
     ASSERT_TRUE(first->last_system_modstamp.has_value());
 
-    emulator_->admin(ioc_, "POST", "clock", R"({"set":"2030-01-01T00:00:00Z"})");
+    emulator->admin(ioc, "POST", "clock", R"({"set":"2030-01-01T00:00:00Z"})");
     std::vector<json::object> early{
         json::object{{"Fakturad_Customer_Key__c", "NEW-1"}, {"Name", "New 1"}},
         json::object{{"Fakturad_Customer_Key__c", "NEW-2"}, {"Name", "New 2"}}};
-    auto early_written = run_on(ioc_, client_->upsert("Account", "Fakturad_Customer_Key__c", early));
+    auto early_written = run_on(ioc, connector->upsert("Account", "Fakturad_Customer_Key__c", early));
     ASSERT_TRUE(early_written.has_value()) << early_written.error().describe();
-    emulator_->admin(ioc_, "POST", "clock", R"({"advance_ms":3600000})");
+    emulator->admin(ioc, "POST", "clock", R"({"advance_ms":3600000})");
     std::vector<json::object> late{json::object{{"Fakturad_Customer_Key__c", "NEW-3"}, {"Name", "New 3"}}};
-    auto late_written = run_on(ioc_, client_->upsert("Account", "Fakturad_Customer_Key__c", late));
+    auto late_written = run_on(ioc, connector->upsert("Account", "Fakturad_Customer_Key__c", late));
     ASSERT_TRUE(late_written.has_value()) << late_written.error().describe();
 
     seen.clear();
-    auto second = run_on(ioc_, client_->poll_changes(q, *first, collect));
+    auto second = run_on(ioc, connector->poll_changes(q, *first, collect));
     ASSERT_TRUE(second.has_value()) << second.error().describe();
     // The seeds were stamped within the overlap window of the first cursor, so they come again.
     EXPECT_EQ(
@@ -303,14 +304,14 @@ TEST_F(SalesforceContract, IncrementalPollingMovesTheCursorWithAnOverlap) {
     EXPECT_EQ(second->last_system_modstamp, parse_salesforce_datetime("2030-01-01T01:00:00Z"));
 
     seen.clear();
-    auto third = run_on(ioc_, client_->poll_changes(q, *second, collect));
+    auto third = run_on(ioc, connector->poll_changes(q, *second, collect));
     ASSERT_TRUE(third.has_value());
     EXPECT_EQ(seen, std::vector<std::string>{"New 3"});  // New 1 and 2 are an hour older than the window
     EXPECT_EQ(third->last_record_id, second->last_record_id);
 
     // A cursor is not moved past a page the caller refused.
     auto refuse = [](query_page&) { return false; };
-    auto refused = run_on(ioc_, client_->poll_changes(q, *first, refuse));
+    auto refused = run_on(ioc, connector->poll_changes(q, *first, refuse));
     ASSERT_FALSE(refused.has_value());
     EXPECT_EQ(refused.error().code, errc::stopped_by_caller);
 }
@@ -321,10 +322,10 @@ TEST_F(SalesforceContract, UpsertInCollectionsReportsPerRecordErrorsAndNeverDupl
     auto records = invoices(1, 450, acc);
     records[10].erase("Invoice_Date__c");
     records[20].erase("Fakturad_Key__c");
-    const auto before = emulator_->api_calls(ioc_);
-    auto first = run_on(ioc_, client_->upsert("Invoice__c", "Fakturad_Key__c", records));
+    const auto before = emulator->api_calls(ioc);
+    auto first = run_on(ioc, connector->upsert("Invoice__c", "Fakturad_Key__c", records));
     ASSERT_TRUE(first.has_value()) << first.error().describe();
-    EXPECT_EQ(emulator_->api_calls(ioc_) - before, 3U);  // 449 records in collections of 200
+    EXPECT_EQ(emulator->api_calls(ioc) - before, 3U);  // 449 records in collections of 200
     EXPECT_EQ(first->failed, 2U);
     const auto& missing_date = first->records[10];
     ASSERT_FALSE(missing_date.success);
@@ -341,7 +342,7 @@ TEST_F(SalesforceContract, UpsertInCollectionsReportsPerRecordErrorsAndNeverDupl
     EXPECT_TRUE(first->records[0].created);
     EXPECT_EQ(count("Invoice__c"), 448U);
 
-    auto second = run_on(ioc_, client_->upsert("Invoice__c", "Fakturad_Key__c", invoices(1, 450, acc)));
+    auto second = run_on(ioc, connector->upsert("Invoice__c", "Fakturad_Key__c", invoices(1, 450, acc)));
     ASSERT_TRUE(second.has_value());
     EXPECT_EQ(second->failed, 0U);
     EXPECT_FALSE(second->records[0].created);
@@ -362,18 +363,18 @@ TEST_F(SalesforceContract, InjectedFaultsAreRetriedWithoutDuplicatesOrLosses) {
             "application/pdf",
             "%PDF-1.7 invoice " + std::to_string(i)});
     }
-    emulator_->admin(
-        ioc_,
+    emulator->admin(
+        ioc,
         "POST",
         "faults",
         R"({"share":0.3,"kinds":["500","503","REQUEST_LIMIT_EXCEEDED","UNABLE_TO_LOCK_ROW","drop"],"seed":11})"
     );
-    auto written = run_on(ioc_, client_->upsert("Invoice__c", "Fakturad_Key__c", invoices(1, 1000, acc)));
+    auto written = run_on(ioc, connector->upsert("Invoice__c", "Fakturad_Key__c", invoices(1, 1000, acc)));
     ASSERT_TRUE(written.has_value()) << written.error().describe();
     EXPECT_EQ(written->failed, 0U);
-    options_.file_batch_bytes = 200;  // several collections calls, so faults hit some of them
+    options.file_batch_bytes = 200;  // several collections calls, so faults hit some of them
     make_client();
-    auto uploaded = run_on(ioc_, client_->upload_files(files));
+    auto uploaded = run_on(ioc, connector->upload_files(files));
     ASSERT_TRUE(uploaded.has_value()) << uploaded.error().describe();
     EXPECT_EQ(uploaded->failed, 0U);
     std::uint64_t rows = 0;
@@ -381,11 +382,11 @@ TEST_F(SalesforceContract, InjectedFaultsAreRetriedWithoutDuplicatesOrLosses) {
         rows += p.records.size();
         return true;
     };
-    ASSERT_TRUE(run_on(ioc_, client_->query("SELECT Id FROM Account", counter)).has_value());
+    ASSERT_TRUE(run_on(ioc, connector->query("SELECT Id FROM Account", counter)).has_value());
     EXPECT_EQ(rows, 40U);
-    const auto stats = emulator_->admin(ioc_, "GET", "stats");
+    const auto stats = emulator->admin(ioc, "GET", "stats");
     EXPECT_GE(stats.at("faults_injected").to_number<std::uint64_t>(), 3U);
-    emulator_->admin(ioc_, "POST", "faults", R"({"share":0,"kinds":["500"]})");
+    emulator->admin(ioc, "POST", "faults", R"({"share":0,"kinds":["500"]})");
     EXPECT_EQ(count("Invoice__c"), 1000U);
     EXPECT_EQ(count("ContentVersion"), 40U);
     EXPECT_EQ(count("ContentDocumentLink", "LinkedEntityId = '" + acc + "'"), 1U);
@@ -393,48 +394,48 @@ TEST_F(SalesforceContract, InjectedFaultsAreRetriedWithoutDuplicatesOrLosses) {
 
 TEST_F(SalesforceContract, PersistentServerErrorsGiveUpAfterTheConfiguredAttempts) {
     start({accounts_yaml(1)});
-    ASSERT_TRUE(run_on(ioc_, client_->authenticate()).has_value());
-    emulator_->admin(ioc_, "POST", "faults", R"({"share":1.0,"kinds":["503"],"seed":1})");
-    const auto before = emulator_->api_calls(ioc_);
-    auto r = run_on(ioc_, client_->query("SELECT Id FROM Account", [](query_page&) { return true; }));
+    ASSERT_TRUE(run_on(ioc, connector->authenticate()).has_value());
+    emulator->admin(ioc, "POST", "faults", R"({"share":1.0,"kinds":["503"],"seed":1})");
+    const auto before = emulator->api_calls(ioc);
+    auto r = run_on(ioc, connector->query("SELECT Id FROM Account", [](query_page&) { return true; }));
     ASSERT_FALSE(r.has_value());
     EXPECT_EQ(r.error().code, errc::retries_exhausted);
     EXPECT_EQ(r.error().http_status, 503U);
     EXPECT_EQ(r.error().attempts, 8U);
-    EXPECT_EQ(emulator_->api_calls(ioc_) - before, 8U);
+    EXPECT_EQ(emulator->api_calls(ioc) - before, 8U);
     EXPECT_NE(r.error().describe().find("after 8 attempts"), std::string::npos);
 }
 
 TEST_F(SalesforceContract, DroppedConnectionsAreRetriedForReads) {
     start({accounts_yaml(5)});
-    ASSERT_TRUE(run_on(ioc_, client_->authenticate()).has_value());
-    emulator_->admin(ioc_, "POST", "faults", R"({"share":0.5,"kinds":["drop"],"seed":3})");
+    ASSERT_TRUE(run_on(ioc, connector->authenticate()).has_value());
+    emulator->admin(ioc, "POST", "faults", R"({"share":0.5,"kinds":["drop"],"seed":3})");
     std::uint64_t rows = 0;
     auto counter = [&](query_page& p) {
         rows += p.records.size();
         return true;
     };
     for (int i = 0; i < 5; ++i) {
-        auto r = run_on(ioc_, client_->query("SELECT Id FROM Account", counter));
+        auto r = run_on(ioc, connector->query("SELECT Id FROM Account", counter));
         ASSERT_TRUE(r.has_value()) << r.error().describe();
     }
     EXPECT_EQ(rows, 25U);
-    EXPECT_GT(emulator_->admin(ioc_, "GET", "stats").at("faults_injected").to_number<std::uint64_t>(), 0U);
+    EXPECT_GT(emulator->admin(ioc, "GET", "stats").at("faults_injected").to_number<std::uint64_t>(), 0U);
 }
 
 TEST_F(SalesforceContract, PermanentErrorsAreNotRetried) {
     start({accounts_yaml(1)});
-    ASSERT_TRUE(run_on(ioc_, client_->authenticate()).has_value());
-    const auto before = emulator_->api_calls(ioc_);
+    ASSERT_TRUE(run_on(ioc, connector->authenticate()).has_value());
+    const auto before = emulator->api_calls(ioc);
     auto r =
-        run_on(ioc_, client_->query("SELECT NoSuchField__c FROM Account", [](query_page&) { return true; }));
+        run_on(ioc, connector->query("SELECT NoSuchField__c FROM Account", [](query_page&) { return true; }));
     ASSERT_FALSE(r.has_value());
     EXPECT_EQ(r.error().code, errc::request_rejected);
     EXPECT_EQ(r.error().http_status, 400U);
     EXPECT_EQ(r.error().error_code, "INVALID_FIELD");
     EXPECT_EQ(r.error().attempts, 1U);
-    EXPECT_EQ(emulator_->api_calls(ioc_) - before, 1U);
-    auto bad = run_on(ioc_, client_->upsert("Invoice__c", "Name FROM User", {}));
+    EXPECT_EQ(emulator->api_calls(ioc) - before, 1U);
+    auto bad = run_on(ioc, connector->upsert("Invoice__c", "Name FROM User", {}));
     ASSERT_FALSE(bad.has_value());
     EXPECT_EQ(bad.error().code, errc::bad_input);
 }
@@ -444,36 +445,37 @@ TEST_F(SalesforceContract, StaysBelowTheConfiguredShareOfTheDailyLimit) {
     auto all = [](query_page&) { return true; };
     std::optional<call_error> refused;
     for (int i = 0; i < 40 && !refused; ++i) {
-        auto r = run_on(ioc_, client_->query("SELECT Id FROM Account", all));
+        auto r = run_on(ioc, connector->query("SELECT Id FROM Account", all));
         if (!r) {
             refused = r.error();
         }
     }
     ASSERT_TRUE(refused.has_value());
-    EXPECT_EQ(refused->code, errc::api_share_exhausted);
-    EXPECT_NE(refused->message.find("20 of 40"), std::string::npos) << refused->message;
-    EXPECT_EQ(emulator_->api_calls(ioc_), 20U);
-    auto limits = run_on(ioc_, client_->fetch_limits());
+    const auto refusal = refused.value_or(call_error{});
+    EXPECT_EQ(refusal.code, errc::api_share_exhausted);
+    EXPECT_NE(refusal.message.find("20 of 40"), std::string::npos) << refusal.message;
+    EXPECT_EQ(emulator->api_calls(ioc), 20U);
+    auto limits = run_on(ioc, connector->fetch_limits());
     EXPECT_FALSE(limits.has_value());
 }
 
 TEST_F(SalesforceContract, ExhaustedDailyAllocationIsAClearPermanentError) {
     start({accounts_yaml(1), 3}, 1.0);
     auto all = [](query_page&) { return true; };
-    ASSERT_TRUE(run_on(ioc_, client_->fetch_limits()).has_value());
+    ASSERT_TRUE(run_on(ioc, connector->fetch_limits()).has_value());
     std::optional<call_error> failed;
     for (int i = 0; i < 5 && !failed; ++i) {
-        auto r = run_on(ioc_, client_->query("SELECT Id FROM Account", all));
+        auto r = run_on(ioc, connector->query("SELECT Id FROM Account", all));
         if (!r) {
             failed = r.error();
         }
     }
     ASSERT_TRUE(failed.has_value());
     // The last Sforce-Limit-Info said 3/3, so the connector refuses before Salesforce has to.
-    EXPECT_EQ(failed->code, errc::api_share_exhausted);
-    options_.max_api_share = 1.0;
+    EXPECT_EQ(failed.value_or(call_error{}).code, errc::api_share_exhausted);
+    options.max_api_share = 1.0;
     make_client();  // a fresh client has seen no figures yet and meets the 403 itself
-    auto r = run_on(ioc_, client_->query("SELECT Id FROM Account", all));
+    auto r = run_on(ioc, connector->query("SELECT Id FROM Account", all));
     ASSERT_FALSE(r.has_value());
     EXPECT_EQ(r.error().code, errc::daily_limit_exhausted);
     EXPECT_EQ(r.error().error_code, "REQUEST_LIMIT_EXCEEDED");
@@ -482,7 +484,7 @@ TEST_F(SalesforceContract, ExhaustedDailyAllocationIsAClearPermanentError) {
 
 TEST_F(SalesforceContract, FilesAreLinkedToTheAccountAndNeverUploadedTwice) {
     start({accounts_yaml(2)});
-    options_.multipart_threshold = 1000;
+    options.multipart_threshold = 1000;
     make_client();
     const auto acc1 = account_id("CUST-1");
     const auto acc2 = account_id("CUST-2");
@@ -496,7 +498,7 @@ TEST_F(SalesforceContract, FilesAreLinkedToTheAccountAndNeverUploadedTwice) {
         {"INV-3", "INV-3.pdf", acc1, {}, "application/pdf", "%PDF-1.7 third"},
         {"dup", "INV-3.pdf", acc1, {}, "application/pdf", "x"},
         {"nolink", "INV-4.pdf", "", {}, "application/pdf", "x"}};
-    auto r = run_on(ioc_, client_->upload_files(files));
+    auto r = run_on(ioc, connector->upload_files(files));
     ASSERT_TRUE(r.has_value()) << r.error().describe();
     EXPECT_EQ(r->failed, 2U);
     EXPECT_TRUE(r->records[0].created);
@@ -504,19 +506,19 @@ TEST_F(SalesforceContract, FilesAreLinkedToTheAccountAndNeverUploadedTwice) {
     EXPECT_EQ(r->records[3].errors.at(0).code, "INVALID_FILE");
     EXPECT_EQ(r->records[4].errors.at(0).code, "INVALID_FILE");
     auto sizes =
-        emulator_->soql(ioc_, "SELECT PathOnClient, ContentSize FROM ContentVersion ORDER BY PathOnClient");
+        emulator->soql(ioc, "SELECT PathOnClient, ContentSize FROM ContentVersion ORDER BY PathOnClient");
     ASSERT_EQ(sizes.at("totalSize"), 3);
     EXPECT_EQ(sizes.at("records").at(1).at("ContentSize").to_number<std::int64_t>(), 5000);
     // The large file went as multipart: its bytes come back unchanged.
-    const std::string id2(r->records[1].id.value());
-    auto blob = emulator_->call(
-        ioc_, "GET", "/services/data/v62.0/sobjects/ContentVersion/" + id2 + "/VersionData", "", true
+    const std::string id2(r->records[1].id.value_or(std::string()));
+    auto blob = emulator->call(
+        ioc, "GET", "/services/data/v62.0/sobjects/ContentVersion/" + id2 + "/VersionData", "", true
     );
     EXPECT_EQ(blob.body, large);
     EXPECT_EQ(count("ContentDocumentLink", "LinkedEntityId = '" + acc1 + "'"), 2U);
     EXPECT_EQ(count("ContentDocumentLink", "LinkedEntityId = '" + acc2 + "'"), 1U);
 
-    auto again = run_on(ioc_, client_->upload_files({files[0], files[1], files[2]}));
+    auto again = run_on(ioc, connector->upload_files({files[0], files[1], files[2]}));
     ASSERT_TRUE(again.has_value());
     EXPECT_EQ(again->failed, 0U);
     EXPECT_FALSE(again->records[0].created);
@@ -535,8 +537,8 @@ namespace {
 // exactly what a fault-free run leaves: every invoice and file once, nothing missing.
 TEST_F(SalesforceContract, LargeSyncAndWriteBackUnderFaultsEndsInTheFaultFreeState) {
     start({accounts_yaml(10'000)});
-    emulator_->admin(
-        ioc_,
+    emulator->admin(
+        ioc,
         "POST",
         "faults",
         R"({"share":0.05,"kinds":["500","503","REQUEST_LIMIT_EXCEEDED","UNABLE_TO_LOCK_ROW","drop"],"seed":5})"
@@ -548,15 +550,16 @@ TEST_F(SalesforceContract, LargeSyncAndWriteBackUnderFaultsEndsInTheFaultFreeSta
         }
         return true;
     };
-    options_.query_batch_size = 2000;
+    options.query_batch_size = 2000;
     make_client();
-    auto synced = run_on(ioc_, client_->query("SELECT Id, Name FROM Account ORDER BY Id", keep));
+    auto synced = run_on(ioc, connector->query("SELECT Id, Name FROM Account ORDER BY Id", keep));
     ASSERT_TRUE(synced.has_value()) << synced.error().describe();
     ASSERT_EQ(ids.size(), 10'000U);
     EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), 10'000U);
 
-    emulator_->admin(ioc_, "POST", "expire-tokens");
+    emulator->admin(ioc, "POST", "expire-tokens");
     std::vector<json::object> records;
+    records.reserve(2000);
     for (int i = 0; i < 2000; ++i) {
         records.push_back(json::object{
             {"Fakturad_Key__c", "INV-" + std::to_string(i)},
@@ -564,12 +567,13 @@ TEST_F(SalesforceContract, LargeSyncAndWriteBackUnderFaultsEndsInTheFaultFreeSta
             {"Invoice_Date__c", "2026-03-01"},
             {"Net_Amount__c", i}});
     }
-    auto written = run_on(ioc_, client_->upsert("Invoice__c", "Fakturad_Key__c", records));
+    auto written = run_on(ioc, connector->upsert("Invoice__c", "Fakturad_Key__c", records));
     ASSERT_TRUE(written.has_value()) << written.error().describe();
     EXPECT_EQ(written->failed, 0U);
 
-    emulator_->admin(ioc_, "POST", "expire-tokens");
+    emulator->admin(ioc, "POST", "expire-tokens");
     std::vector<file_upload> files;
+    files.reserve(2000);
     for (int i = 0; i < 2000; ++i) {
         files.push_back(file_upload{
             "INV-" + std::to_string(i),
@@ -579,13 +583,12 @@ TEST_F(SalesforceContract, LargeSyncAndWriteBackUnderFaultsEndsInTheFaultFreeSta
             "application/pdf",
             "%PDF-1.7 " + std::to_string(i)});
     }
-    auto uploaded = run_on(ioc_, client_->upload_files(files));
+    auto uploaded = run_on(ioc, connector->upload_files(files));
     ASSERT_TRUE(uploaded.has_value()) << uploaded.error().describe();
     EXPECT_EQ(uploaded->failed, 0U);
-    const auto faults =
-        emulator_->admin(ioc_, "GET", "stats").at("faults_injected").to_number<std::uint64_t>();
+    const auto faults = emulator->admin(ioc, "GET", "stats").at("faults_injected").to_number<std::uint64_t>();
     EXPECT_GT(faults, 0U);
-    emulator_->admin(ioc_, "POST", "faults", R"({"share":0,"kinds":["500"]})");
+    emulator->admin(ioc, "POST", "faults", R"({"share":0,"kinds":["500"]})");
 
     std::map<std::string, std::pair<std::string, std::int64_t>> invoices;  // key -> account, net
     std::uint64_t invoice_rows = 0;
@@ -597,13 +600,13 @@ TEST_F(SalesforceContract, LargeSyncAndWriteBackUnderFaultsEndsInTheFaultFreeSta
         }
         return true;
     };
-    ASSERT_TRUE(
-        run_on(
-            ioc_,
-            client_->query("SELECT Fakturad_Key__c, Account__c, Net_Amount__c FROM Invoice__c", read_invoices)
-        )
-            .has_value()
-    );
+    ASSERT_TRUE(run_on(
+                    ioc,
+                    connector->query(
+                        "SELECT Fakturad_Key__c, Account__c, Net_Amount__c FROM Invoice__c", read_invoices
+                    )
+    )
+                    .has_value());
     EXPECT_EQ(invoice_rows, 2000U);
     ASSERT_EQ(invoices.size(), 2000U);
     for (int i = 0; i < 2000; ++i) {
@@ -623,8 +626,8 @@ TEST_F(SalesforceContract, LargeSyncAndWriteBackUnderFaultsEndsInTheFaultFreeSta
     };
     ASSERT_TRUE(
         run_on(
-            ioc_,
-            client_->query("SELECT PathOnClient, FirstPublishLocationId FROM ContentVersion", read_files)
+            ioc,
+            connector->query("SELECT PathOnClient, FirstPublishLocationId FROM ContentVersion", read_files)
         )
             .has_value()
     );
@@ -659,8 +662,8 @@ TEST_F(SalesforceContract, FollowsChangeEventsAndRecognisesOwnWrites) {
     std::vector<json::object> mine{
         json::object{{"Fakturad_Customer_Key__c", "OWN-1"}, {"Name", "Own 1"}},
         json::object{{"Fakturad_Customer_Key__c", "OWN-2"}, {"Name", "Own 2"}}};
-    ASSERT_TRUE(run_on(ioc_, client_->upsert("Account", "Fakturad_Customer_Key__c", mine)).has_value());
-    create_account_elsewhere(*emulator_, "Someone else");
+    ASSERT_TRUE(run_on(ioc, connector->upsert("Account", "Fakturad_Customer_Key__c", mine)).has_value());
+    create_account_elsewhere(*emulator, "Someone else");
     std::vector<change_event> seen;
     auto collect = [&](std::vector<change_event>& events) {
         for (auto& e : events) {
@@ -669,7 +672,7 @@ TEST_F(SalesforceContract, FollowsChangeEventsAndRecognisesOwnWrites) {
         return seen.size() < 3;
     };
     auto followed =
-        run_on(ioc_, client_->follow_changes("/data/AccountChangeEvent", replay_all_retained, collect));
+        run_on(ioc, connector->follow_changes("/data/AccountChangeEvent", replay_all_retained, collect));
     ASSERT_TRUE(followed.has_value()) << followed.error().describe();
     ASSERT_EQ(seen.size(), 3U);
     EXPECT_TRUE(seen[0].own_write);
@@ -691,14 +694,14 @@ TEST_F(SalesforceContract, FollowsChangeEventsAndRecognisesOwnWrites) {
         }
         return false;
     };
-    auto again = run_on(ioc_, client_->follow_changes("/data/AccountChangeEvent", seen[0].replay_id, after));
+    auto again = run_on(ioc, connector->follow_changes("/data/AccountChangeEvent", seen[0].replay_id, after));
     ASSERT_TRUE(again.has_value()) << again.error().describe();
     EXPECT_EQ(resumed, (std::vector<std::int64_t>{seen[1].replay_id, seen[2].replay_id}));
 }
 
 TEST_F(SalesforceContract, HandshakesAgainAfterUnknownClientAndMissesNothing) {
     start({accounts_yaml(1)});
-    create_account_elsewhere(*emulator_, "Before");
+    create_account_elsewhere(*emulator, "Before");
     std::vector<std::string> names;
     auto collect = [&](std::vector<change_event>& events) {
         for (const auto& e : events) {
@@ -707,13 +710,13 @@ TEST_F(SalesforceContract, HandshakesAgainAfterUnknownClientAndMissesNothing) {
         if (names.size() == 1) {
             // As after a server restart: the next connect is answered 403::Unknown client.
             asio::io_context side;
-            emulator_->admin(side, "POST", "forget-cometd-clients");
-            create_account_elsewhere(*emulator_, "While forgotten");
+            emulator->admin(side, "POST", "forget-cometd-clients");
+            create_account_elsewhere(*emulator, "While forgotten");
         }
         return names.size() < 2;
     };
     auto followed =
-        run_on(ioc_, client_->follow_changes("/data/AccountChangeEvent", replay_all_retained, collect));
+        run_on(ioc, connector->follow_changes("/data/AccountChangeEvent", replay_all_retained, collect));
     ASSERT_TRUE(followed.has_value()) << followed.error().describe();
     EXPECT_EQ(followed->handshakes, 2U);
     EXPECT_EQ(names, (std::vector<std::string>{"Before", "While forgotten"}));
@@ -722,7 +725,7 @@ TEST_F(SalesforceContract, HandshakesAgainAfterUnknownClientAndMissesNothing) {
 TEST_F(SalesforceContract, AReplayIdNoLongerRetainedAsksForACatchUp) {
     start({accounts_yaml(1)});
     auto never = [](std::vector<change_event>&) { return false; };
-    auto r = run_on(ioc_, client_->follow_changes("/data/AccountChangeEvent", 987654, never));
+    auto r = run_on(ioc, connector->follow_changes("/data/AccountChangeEvent", 987654, never));
     ASSERT_FALSE(r.has_value());
     EXPECT_EQ(r.error().code, errc::replay_id_invalid);
     EXPECT_NE(r.error().message.find("987654"), std::string::npos) << r.error().message;

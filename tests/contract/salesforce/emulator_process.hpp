@@ -40,7 +40,7 @@ template <typename T>
 T run_on(asio::io_context& ioc, asio::awaitable<T> work) {
     std::optional<T> out;
     std::exception_ptr failure;
-    auto done = [&](std::exception_ptr e, T value) {
+    auto done = [&](const std::exception_ptr& e, T value) {
         failure = e;
         if (!e) {
             out.emplace(std::move(value));
@@ -182,7 +182,7 @@ public:
     net::http_client_response call(
         asio::io_context& ioc,
         std::string method,
-        std::string path,
+        const std::string& path,
         std::string body = "",
         bool with_token = false
     ) {
@@ -207,7 +207,9 @@ public:
         return result.response;
     }
 
-    json::value admin(asio::io_context& ioc, std::string method, std::string what, std::string body = "") {
+    json::value admin(
+        asio::io_context& ioc, std::string method, const std::string& what, std::string body = ""
+    ) {
         auto res = call(ioc, std::move(method), "/__emulator/" + what, std::move(body));
         if (res.status != 200) {
             throw std::runtime_error(
