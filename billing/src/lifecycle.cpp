@@ -226,7 +226,7 @@ billing_result<invoice> make_manual_draft(
         return input_error("a manual draft needs at least one line");
     }
     doc.notes = input.notes;
-    texts.merge_into(doc.vat_exemptions, doc.notes);
+    texts.merge_into(doc);
     if (auto s = compute_totals(doc); !s) {
         return s.error();
     }

@@ -30,10 +30,11 @@ struct billing_target {
 struct vat_texts {
     std::vector<vat_exemption> exemptions;
     std::vector<std::string> notes;
+    std::vector<std::string> decisions;
 
     void add(const resolved_vat& r);
-    // Appends what `other` has that this lacks.
-    void merge_into(std::vector<vat_exemption>& exemptions_out, std::vector<std::string>& notes_out) const;
+    // Appends to `doc` what it lacks: exemption reasons, notes and tax decisions.
+    void merge_into(invoice& doc) const;
 };
 
 // Appends the plan's lines and billed charges. On error nothing is appended (fail closed).

@@ -866,20 +866,22 @@ void vat_texts::add(const resolved_vat& r) {
             notes.push_back(note);
         }
     }
+    if (!r.decision.empty() && std::find(decisions.begin(), decisions.end(), r.decision) == decisions.end()) {
+        decisions.push_back(r.decision);
+    }
 }
 
-void vat_texts::merge_into(std::vector<vat_exemption>& exemptions_out, std::vector<std::string>& notes_out)
-    const {
-    for (const auto& e : exemptions) {
-        if (std::find(exemptions_out.begin(), exemptions_out.end(), e) == exemptions_out.end()) {
-            exemptions_out.push_back(e);
+void vat_texts::merge_into(invoice& doc) const {
+    auto append_missing = [](auto& out, const auto& in) {
+        for (const auto& e : in) {
+            if (std::find(out.begin(), out.end(), e) == out.end()) {
+                out.push_back(e);
+            }
         }
-    }
-    for (const auto& n : notes) {
-        if (std::find(notes_out.begin(), notes_out.end(), n) == notes_out.end()) {
-            notes_out.push_back(n);
-        }
-    }
+    };
+    append_missing(doc.vat_exemptions, exemptions);
+    append_missing(doc.notes, notes);
+    append_missing(doc.tax_decisions, decisions);
 }
 
 billing_status bill_into(
@@ -911,7 +913,23 @@ billing_status bill_into(
         vat_texts own;
         plan_biller(plan, state, usage, target).run(lines, billed, capped, texts != nullptr ? &own : nullptr);
         if (texts != nullptr) {
-            own.merge_into(texts->exemptions, texts->notes);
+            for (const auto& e : own.exemptions) {
+                if (std::find(texts->exemptions.begin(), texts->exemptions.end(), e) ==
+                    texts->exemptions.end()) {
+                    texts->exemptions.push_back(e);
+                }
+            }
+            for (const auto& n : own.notes) {
+                if (std::find(texts->notes.begin(), texts->notes.end(), n) == texts->notes.end()) {
+                    texts->notes.push_back(n);
+                }
+            }
+            for (const auto& d : own.decisions) {
+                if (std::find(texts->decisions.begin(), texts->decisions.end(), d) ==
+                    texts->decisions.end()) {
+                    texts->decisions.push_back(d);
+                }
+            }
         }
     } catch (const billing_exception& e) {
         billing_error error = e.error();
@@ -992,7 +1010,7 @@ void invoice_run::add(
     detail::vat_texts texts;
     auto status = detail::bill_into(plan, state, usage, target, draft_.lines, draft_.billed, capped, &texts);
     if (status) {
-        texts.merge_into(draft_.vat_exemptions, draft_.notes);
+        texts.merge_into(draft_);
     }
     if (!status) {
         ++summary_.plans_failed;
@@ -1048,6 +1066,7 @@ billing_result<plan_billing> bill_plan(
     auto status = detail::bill_into(plan, state, usage, target, out.lines, out.billed, out.capped, &texts);
     out.vat_exemptions = std::move(texts.exemptions);
     out.notes = std::move(texts.notes);
+    out.tax_decisions = std::move(texts.decisions);
     if (!status) {
         return status.error();
     }

@@ -153,6 +153,9 @@ void print_draft(std::ostream& out, const invoice& d, std::string_view title, st
     for (const auto& note : d.notes) {
         out << "  Note: " << note << "\n";
     }
+    for (const auto& decision : d.tax_decisions) {
+        out << "  Tax decision: " << decision << "\n";
+    }
     if (!d.billed.empty()) {
         out << "\n  Billed periods (locked by the store as UNIQUE(item, period_start)):\n";
         for (const auto& b : d.billed) {

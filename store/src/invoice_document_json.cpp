@@ -521,6 +521,7 @@ std::string document_to_json(const invoice& doc) {
         put_text(p, "card_last_digits", doc.payment->card_last_digits);
         put_text(p, "card_holder", doc.payment->card_holder);
         put_text(p, "remittance", doc.payment->remittance);
+        put_text(p, "card_network", doc.payment->card_network);
         o["payment"] = std::move(p);
     }
     if (!doc.vat_exemptions.empty()) {
@@ -530,6 +531,9 @@ std::string document_to_json(const invoice& doc) {
             );
         }
         o["vat_exemptions"] = std::move(exemptions);
+    }
+    if (!doc.tax_decisions.empty()) {
+        o["tax_decisions"] = text_array(doc.tax_decisions);
     }
     if (doc.vat_currency) {
         o["vat_currency"] = json::object{
@@ -615,11 +619,13 @@ invoice document_from_json(std::string_view text) {
             p->text("card_last_digits"),
             p->text("card_holder"),
             p->text("remittance"),
+            p->text("card_network"),
         };
     }
     r.each("vat_exemptions", [&](const reader& e) {
         doc.vat_exemptions.push_back({e.text("category", true), e.text("code"), e.text("text")});
     });
+    doc.tax_decisions = r.texts("tax_decisions");
     if (auto v = r.object("vat_currency")) {
         auto code = lookup_currency(v->text("currency", true));
         if (!code) {

@@ -44,7 +44,7 @@ billing_result<resolved_vat> tax_rules_resolver::resolve(
         return plan_error("no tax rules are configured for legal entity " + plan.seller.id);
     }
     if (!item.tax) {
-        return resolved_vat{item.vat, {}, {}};
+        return resolved_vat{item.vat, {}, {}, {}};
     }
     const auto kind = parse_supply(item.tax->supply);
     if (!kind) {
@@ -78,6 +78,10 @@ billing_result<resolved_vat> tax_rules_resolver::resolve(
     for (const auto& note : determined->notes) {
         out.notes.push_back(in_language(note, plan.language));
     }
+    out.decision = "item " + item.key + ", tax point " + format_iso_date(tax_point) + ": " +
+                   out.vat.category + " " + to_string(out.vat.rate.trimmed()) + " % by " +
+                   std::string(rule_code(determined->rule)) + " (" + determined->legal_basis + "); " +
+                   determined->decision_inputs;
     return out;
 }
 

@@ -252,10 +252,11 @@ TEST_F(invoice_store_test, the_snapshot_keeps_parties_references_and_payment_mea
     draft.seller.endpoint = billing::electronic_address{"EM", "rechnung@muster.example"};
     draft.references.buyer_reference = "04011000-12345-67";
     draft.payment = billing::payment_means{
-        billing::payment_means_code::direct_debit, "MANDATE-1", "DE89370400440532013000", "", "", ""};
+        billing::payment_means_code::direct_debit, "MANDATE-1", "DE89370400440532013000", "", "", "", "VISA"};
     draft.notes = {"Vielen Dank."};
     draft.vat_currency = billing::vat_accounting_currency{currency("CHF"), dec("0.9312")};
     draft.vat_exemptions = {{"AE", "VATEX-EU-AE", "Reverse charge"}};
+    draft.tax_decisions = {"item licences, tax point 2026-01-31: AE 0 % by eu_b2b_services_reverse_charge"};
     const invoice_id id = invoices_->save_draft(draft, std::nullopt, t0);
     const auto loaded = invoices_->load(id)->document;
     EXPECT_EQ(loaded.account, draft.account);
@@ -267,6 +268,7 @@ TEST_F(invoice_store_test, the_snapshot_keeps_parties_references_and_payment_mea
     EXPECT_EQ(loaded.vat_currency->cur.code(), "CHF");
     EXPECT_TRUE(identical(loaded.vat_currency->rate, dec("0.9312")));
     EXPECT_EQ(loaded.vat_exemptions, draft.vat_exemptions);
+    EXPECT_EQ(loaded.tax_decisions, draft.tax_decisions);
     ASSERT_EQ(loaded.billed.size(), draft.billed.size());
     EXPECT_EQ(loaded.billed[0].key, draft.billed[0].key);
     EXPECT_TRUE(identical(loaded.lines[0].unit_price, draft.lines[0].unit_price)) << "the scale is kept";

@@ -135,6 +135,32 @@ TEST(tax_rules_resolver_test, reverse_charge_carries_its_exemption_reason_and_no
     ASSERT_FALSE(r.drafts[0].notes.empty());
     EXPECT_NE(r.drafts[0].notes[0].find("Steuerschuldnerschaft des Leistungsempfängers"), std::string::npos)
         << r.drafts[0].notes[0];
+    ASSERT_EQ(r.drafts[0].tax_decisions.size(), 1u);
+    const std::string& why = r.drafts[0].tax_decisions[0];
+    EXPECT_EQ(why.rfind("item fee, tax point 2026-04-30: AE 0 % by eu_b2b_services_reverse_charge (", 0), 0u)
+        << why;
+    EXPECT_NE(why.find("vat_id=valid"), std::string::npos) << why;
+}
+
+TEST(tax_rules_resolver_test, goods_to_an_unconfirmed_vat_id_carry_home_vat_and_say_why) {
+    // § 6a Abs. 1 Nr. 4 UStG: an intra-community supply is tax-free only to a buyer who used a valid VAT ID
+    // of another member state; without a confirmed VAT ID the seller charges German VAT, and the record says
+    // why.
+    auto p = plan("2026-04-01", "FR", true, "goods");
+    p.items[0].type = charge_type::one_time;
+    p.account.vat_id = "FR40303265045";
+    const auto taxes = resolver();
+    auto r = run(p, "2026-04-01", &taxes);
+    ASSERT_EQ(r.drafts.size(), 1u) << (r.failures.empty() ? "" : r.failures[0].second.message);
+    EXPECT_EQ(vat_of_lines(r), (std::vector<std::string>{"S 19"}));
+    ASSERT_EQ(r.drafts[0].tax_decisions.size(), 1u);
+    EXPECT_NE(
+        r.drafts[0].tax_decisions[0].find("eu_intra_community_supply_unconfirmed_vat_id"), std::string::npos
+    ) << r.drafts[0].tax_decisions[0];
+    p.buyer_tax.vat_id_confirmed = true;
+    r = run(p, "2026-04-01", &taxes);
+    EXPECT_EQ(vat_of_lines(r), (std::vector<std::string>{"K 0"}))
+        << "confirmed: tax-free intra-community supply";
 }
 
 TEST(tax_rules_resolver_test, oss_consumer_in_italy_pays_italian_vat) {

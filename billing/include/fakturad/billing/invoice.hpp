@@ -187,9 +187,10 @@ struct invoice {
     std::vector<deduction> deductions;           // final invoice
     std::optional<date_range> service_period;    // min/max over the lines' periods
     std::vector<std::string> notes;
-    document_references references;                       // BT-10, BT-12, BT-13
-    std::optional<payment_means> payment;                 // BG-16
-    std::vector<vat_exemption> vat_exemptions;            // BT-120/121 per exempt category
+    document_references references;             // BT-10, BT-12, BT-13
+    std::optional<payment_means> payment;       // BG-16
+    std::vector<vat_exemption> vat_exemptions;  // BT-120/121 per exempt category
+    std::vector<std::string> tax_decisions;  // why each determined VAT treatment applies (vat_resolver.hpp)
     std::optional<vat_accounting_currency> vat_currency;  // BT-6 (differs from cur)
     document_totals totals;
 };

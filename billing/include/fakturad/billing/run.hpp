@@ -127,6 +127,7 @@ struct plan_billing {
     bool capped = false;
     std::vector<vat_exemption> vat_exemptions;  // from tax determination, each once
     std::vector<std::string> notes;             // legally required notes from tax determination
+    std::vector<std::string> tax_decisions;     // why each determined treatment applies
 };
 [[nodiscard]] billing_result<plan_billing> bill_plan(
     const billing_plan& plan,

@@ -24,6 +24,9 @@ struct resolved_vat {
     vat_treatment vat;
     vat_exemption exemption;         // category empty when the treatment needs no exemption reason
     std::vector<std::string> notes;  // legally required invoice notes (BT-22), in the plan's language
+    // Why: the rule, its legal basis and the facts that decided, for the invoice record (not printed), e.g.
+    // "S 19: eu_intra_community_supply_unconfirmed_vat_id (§ 6a Abs. 1 Nr. 4 UStG) seller=DE;...".
+    std::string decision;
 };
 
 class vat_resolver {
