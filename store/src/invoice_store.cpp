@@ -24,24 +24,6 @@ std::optional<std::string> optional_date(const std::optional<civil_date>& d) {
     return d ? std::optional<std::string>(date_text(*d)) : std::nullopt;
 }
 
-// A transaction of the repository's own when the caller has none open.
-class own_transaction {
-public:
-    explicit own_transaction(sqlite_store& store, sqlite3* db) {
-        if (sqlite3_get_autocommit(db) != 0) {
-            tx_.emplace(store);
-        }
-    }
-    void commit() {
-        if (tx_) {
-            tx_->commit();
-        }
-    }
-
-private:
-    std::optional<transaction> tx_;
-};
-
 std::string describe_key(const billing::charge_key& k) {
     std::string text =
         "plan " + k.plan_id + " item " + k.item_key + " period from " + date_text(k.period_start);

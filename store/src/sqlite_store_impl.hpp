@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -85,6 +86,25 @@ struct sqlite_store::impl {
         }
         return instant_at(s, column, name);
     }
+};
+
+// A transaction of a repository's own when its caller has none open; inside the caller's transaction the
+// repository's writes commit or roll back with it.
+class own_transaction {
+public:
+    own_transaction(sqlite_store& store, sqlite3* db) {
+        if (sqlite3_get_autocommit(db) != 0) {
+            tx_.emplace(store);
+        }
+    }
+    void commit() {
+        if (tx_) {
+            tx_->commit();
+        }
+    }
+
+private:
+    std::optional<transaction> tx_;
 };
 
 }  // namespace fakturad::store

@@ -19,23 +19,6 @@ namespace {
 
 using detail::instant_text;
 
-class own_transaction {
-public:
-    own_transaction(sqlite_store& store, sqlite3* db) {
-        if (sqlite3_get_autocommit(db) != 0) {
-            tx_.emplace(store);
-        }
-    }
-    void commit() {
-        if (tx_) {
-            tx_->commit();
-        }
-    }
-
-private:
-    std::optional<transaction> tx_;
-};
-
 void bind_optional(statement& s, int index, const std::optional<std::string>& value) { s.bind(index, value); }
 
 stored_vat_check read_row(vat_check_store_access::connection& db, statement& q) {
