@@ -46,6 +46,20 @@ protected:
         std::filesystem::remove_all(dir_, ec);
     }
 
+    // build/bin/vies-emulator on a free port, answering from vies.tsv; its port lands in vies.port.
+    child_process start_vies() const {
+        return child_process::start(
+            {std::string(FAKTURAD_BINARY_DIR) + "/bin/vies-emulator",
+             "--listen",
+             "127.0.0.1:0",
+             "--port-file",
+             (dir_ / "vies.port").string(),
+             "--data",
+             (dir_ / "vies.tsv").string()},
+            dir_ / "vies.log"
+        );
+    }
+
     std::filesystem::path dir_;
     null_logger log_;
 };
@@ -95,16 +109,7 @@ std::string field(const boost::json::value& record, std::string_view name) {
 
 TEST_F(vat_checks_e2e_test, accounts_are_checked_recorded_and_queued_for_the_account) {
     const std::string bin = std::string(FAKTURAD_BINARY_DIR) + "/bin/";
-    auto emulator = child_process::start(
-        {bin + "vies-emulator",
-         "--listen",
-         "127.0.0.1:0",
-         "--port-file",
-         (dir_ / "vies.port").string(),
-         "--data",
-         (dir_ / "vies.tsv").string()},
-        dir_ / "vies.log"
-    );
+    auto emulator = start_vies();
     std::string port;
     ASSERT_TRUE(eventually([&] {
         port = read_file(dir_ / "vies.port");
@@ -208,16 +213,7 @@ TEST_F(vat_checks_e2e_test, accounts_are_checked_recorded_and_queued_for_the_acc
 
 TEST_F(vat_checks_e2e_test, results_are_written_to_the_accounts_in_salesforce) {
     const std::string bin = std::string(FAKTURAD_BINARY_DIR) + "/bin/";
-    auto vies = child_process::start(
-        {bin + "vies-emulator",
-         "--listen",
-         "127.0.0.1:0",
-         "--port-file",
-         (dir_ / "vies.port").string(),
-         "--data",
-         (dir_ / "vies.tsv").string()},
-        dir_ / "vies.log"
-    );
+    auto vies = start_vies();
     auto sf = child_process::start(
         {bin + "sf-emulator",
          "--listen",
