@@ -277,9 +277,21 @@ private:
         if (!(charged < minimum)) {
             return;
         }
-        const decimal shortfall = minimum - charged;
-        invoice_line& line = push_line(line_kind::minimum_true_up, &ic.item);
+        invoice_line& line = push_true_up(ic, r, full_days, minimum, minimum - charged);
         line.unit_code = "C62";
+        line.description.push_back(')');
+    }
+
+    // A true-up line for `shortfall`, its text open for additions: "<true-up>, <item>, <range> (minimum
+    // <amount>[, prorated d/n days]" — the caller closes the parenthesis.
+    invoice_line& push_true_up(
+        const item_context& ic,
+        const date_range& r,
+        std::int64_t full_days,
+        decimal minimum,
+        decimal shortfall
+    ) {
+        invoice_line& line = push_line(line_kind::minimum_true_up, &ic.item);
         line.quantity = decimal{1};
         line.unit_price = shortfall;
         line.net = shortfall;
@@ -297,7 +309,7 @@ private:
             line.prorated = proration{r.days(), full_days};
             append_proration(text, r.days(), full_days, text_);
         }
-        text.push_back(')');
+        return line;
     }
 
     // A plan-level commitment period is over: charge the shortfall of the covered items (plan.hpp).
@@ -312,24 +324,7 @@ private:
         std::size_t index = no_line;  // nothing is short: the period is settled without a line
         if (!shortfall.is_zero()) {
             index = lines_->size();
-            invoice_line& line = push_line(line_kind::minimum_true_up, &ic.item);
-            line.quantity = decimal{1};
-            line.unit_price = shortfall;
-            line.net = shortfall;
-            line.period = r;
-            std::string& text = line.description;
-            text = text_.true_up;
-            text += ", ";
-            text += ic.item.description;
-            append_range(text, r);
-            text += " (";
-            text += text_.minimum;
-            text.push_back(' ');
-            append_amount(text, committed, plan_.cur, text_);
-            if (r.days() != full_days) {
-                line.prorated = proration{r.days(), full_days};
-                append_proration(text, r.days(), full_days, text_);
-            }
+            std::string& text = push_true_up(ic, r, full_days, committed, shortfall).description;
             text += ", ";
             text += text_.billed;
             text.push_back(' ');
