@@ -1,5 +1,6 @@
 #include "fakturad/salesforce/auth.hpp"
 
+#include "fakturad/salesforce/rest.hpp"
 #include "fakturad/salesforce/wire.hpp"
 
 #include <boost/json/parse.hpp>
@@ -9,6 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include <algorithm>
 #include <memory>
 
 namespace fakturad::salesforce {
@@ -17,31 +19,14 @@ namespace json = boost::json;
 
 namespace {
 
+// RFC 7515 base64url: the standard alphabet's '+' and '/' as '-' and '_', no padding.
 std::string base64url(std::string_view data) {
-    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string out;
-    out.reserve((data.size() + 2) / 3 * 4);
-    std::size_t i = 0;
-    for (; i + 2 < data.size(); i += 3) {
-        const std::uint32_t n = (std::uint32_t{static_cast<unsigned char>(data[i])} << 16U) |
-                                (std::uint32_t{static_cast<unsigned char>(data[i + 1])} << 8U) |
-                                std::uint32_t{static_cast<unsigned char>(data[i + 2])};
-        out += alphabet[(n >> 18U) & 63U];
-        out += alphabet[(n >> 12U) & 63U];
-        out += alphabet[(n >> 6U) & 63U];
-        out += alphabet[n & 63U];
+    std::string out = base64_encode(data);
+    while (!out.empty() && out.back() == '=') {
+        out.pop_back();
     }
-    if (i < data.size()) {
-        std::uint32_t n = std::uint32_t{static_cast<unsigned char>(data[i])} << 16U;
-        if (i + 1 < data.size()) {
-            n |= std::uint32_t{static_cast<unsigned char>(data[i + 1])} << 8U;
-        }
-        out += alphabet[(n >> 18U) & 63U];
-        out += alphabet[(n >> 12U) & 63U];
-        if (i + 1 < data.size()) {
-            out += alphabet[(n >> 6U) & 63U];
-        }
-    }
+    std::replace(out.begin(), out.end(), '+', '-');
+    std::replace(out.begin(), out.end(), '/', '_');
     return out;
 }
 
