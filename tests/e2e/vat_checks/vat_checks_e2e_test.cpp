@@ -219,7 +219,7 @@ TEST_F(vat_checks_e2e_test, results_are_written_to_the_accounts_in_salesforce) {
          "--listen",
          "127.0.0.1:0",
          "--org",
-         std::string(FAKTURAD_SOURCE_DIR) + "/emulators/salesforce/orgs/demo.yaml",
+         std::string(FAKTURAD_SOURCE_DIR) + "/emulators/salesforce/orgs/test-small.yaml",
          "--static-token",
          "e2e-token"},
         dir_ / "sf.log"

@@ -204,7 +204,7 @@ TEST(EmulatorServer, HeldConnectWakesUpOnAChange) {
 TEST(EmulatorBinary, PrintsTheBoundPortFirstAndServes) {
     const auto binary = std::filesystem::path(FAKTURAD_BINARY_DIR) / "bin" / "sf-emulator";
     ASSERT_TRUE(std::filesystem::exists(binary)) << binary;
-    const auto org = source_dir() / "emulators/salesforce/orgs/demo.yaml";
+    const auto org = source_dir() / "emulators/salesforce/orgs/test-small.yaml";
     // The shell prints the child's pid; the child prints its first line to a file we read.
     const auto out_file = temp_dir("binary") / "stdout.txt";
     FILE* shell = ::popen(
