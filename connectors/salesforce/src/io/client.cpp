@@ -1,6 +1,7 @@
 #include "fakturad/salesforce/client.hpp"
 
 #include "fakturad/net/http_client.hpp"
+#include "fakturad/salesforce/describe.hpp"
 #include "fakturad/salesforce/soql.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -229,7 +230,7 @@ struct client::impl {
                             attempt};
                     case outcome_class::permanent:
                         co_return call_error{
-                            errc::request_rejected,
+                            rejection_code(response.status, errors),
                             req.what,
                             response.status,
                             first.code,
@@ -862,6 +863,37 @@ asio::awaitable<result<change_summary, call_error>> client::follow_changes(
             }
         }
     }
+}
+
+asio::awaitable<result<json::object, call_error>> client::describe(std::string object) {
+    if (!is_soql_identifier(object) || object.find('.') != std::string::npos) {
+        co_return bad_input("describe " + truncate_remote_text(object, 80), "not an object API name");
+    }
+    auto op = impl_->execute(
+        build_describe(impl_->options.api_version, object), impl_->options.backoff.max_attempts
+    );
+    auto res = co_await std::move(op);
+    if (!res) {
+        co_return res.error();
+    }
+    auto parsed = parse_describe(res->body);
+    if (!parsed) {
+        auto e = parsed.error();
+        e.request = "describe " + object;
+        co_return e;
+    }
+    co_return std::move(*parsed);
+}
+
+asio::awaitable<result<std::vector<std::string>, call_error>> client::describe_global() {
+    auto op = impl_->execute(
+        build_describe_global(impl_->options.api_version), impl_->options.backoff.max_attempts
+    );
+    auto res = co_await std::move(op);
+    if (!res) {
+        co_return res.error();
+    }
+    co_return parse_describe_global(res->body);
 }
 
 asio::awaitable<result<api_usage, call_error>> client::fetch_limits() {

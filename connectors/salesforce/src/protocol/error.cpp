@@ -33,6 +33,8 @@ public:
                 return "stopped by the caller";
             case errc::replay_id_invalid:
                 return "the replay id is no longer retained; catch up by polling, then follow anew";
+            case errc::not_found:
+                return "Salesforce has no such object, record or field; check the name against the org";
         }
         return "unknown salesforce error";
     }

@@ -39,6 +39,10 @@ outcome_class classify_response(unsigned http_status, const std::vector<api_erro
     return outcome_class::permanent;
 }
 
+errc rejection_code(unsigned http_status, const std::vector<api_error_item>& errors) {
+    return http_status == 404 && has_code(errors, "NOT_FOUND") ? errc::not_found : errc::request_rejected;
+}
+
 bool is_retryable_record_error(const api_error_item& error) { return error.code == "UNABLE_TO_LOCK_ROW"; }
 
 std::chrono::milliseconds backoff_delay(

@@ -143,6 +143,17 @@ public:
         std::string channel, std::int64_t replay_from, change_handler on_events
     );
 
+    // The describe body of `object` (an API name such as "Account" or "Invoice__c"): fields with their
+    // types, lengths and picklists, childRelationships, ... as Salesforce sends them; the mapping module
+    // reads it into its own schema.  An object the org does not have ends with errc::not_found (report
+    // "unknown object", perhaps with names from describe_global as hints); a name that is not an API name
+    // with errc::bad_input, nothing sent.
+    boost::asio::awaitable<boost::system::result<boost::json::object, call_error>> describe(std::string object
+    );
+
+    // The names of all objects of the org (global describe), for did-you-mean hints on unknown objects.
+    boost::asio::awaitable<boost::system::result<std::vector<std::string>, call_error>> describe_global();
+
     // GET /limits: the DailyApiRequests figures (also refreshes the budget).
     boost::asio::awaitable<boost::system::result<api_usage, call_error>> fetch_limits();
 

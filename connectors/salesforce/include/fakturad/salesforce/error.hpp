@@ -25,6 +25,7 @@ enum class errc : std::uint8_t {
     bad_response,           // Salesforce answered something the connector cannot read
     stopped_by_caller,      // a page handler asked to stop
     replay_id_invalid,      // the change-event replay id is no longer retained: catch up by polling
+    not_found,              // 404 NOT_FOUND: no such object, record or external-ID field in the org
 };
 
 [[nodiscard]] const std::error_category& salesforce_category() noexcept;

@@ -9,6 +9,7 @@
 // permanent (a retry would fail the same way); no answer at all (connection dropped, timeout) retryable
 // for idempotent calls.
 
+#include "fakturad/salesforce/error.hpp"
 #include "fakturad/salesforce/wire.hpp"
 
 #include <chrono>
@@ -22,6 +23,10 @@ enum class outcome_class : std::uint8_t { success, retryable, auth_expired, dail
 [[nodiscard]] outcome_class classify_response(
     unsigned http_status, const std::vector<api_error_item>& errors
 );
+
+// The error code of a permanent failure: errc::not_found for 404 NOT_FOUND (an unknown object, record or
+// external-ID field, which callers report by name), errc::request_rejected for every other one.
+[[nodiscard]] errc rejection_code(unsigned http_status, const std::vector<api_error_item>& errors);
 
 // A per-record failure inside a collections answer worth retrying for that record alone.
 [[nodiscard]] bool is_retryable_record_error(const api_error_item& error);
