@@ -1,5 +1,6 @@
 #include "fakturad/config/loader.hpp"
 
+#include "fakturad/core/cron.hpp"
 #include "fakturad/core/units.hpp"
 #include "fakturad/core/vat_id.hpp"
 #include "schema.hpp"
@@ -435,6 +436,8 @@ private:
                 return "an IANA time zone name such as Europe/Berlin";
             case value_type::path_list:
                 return "a list of file paths";
+            case value_type::schedule:
+                return "five cron fields (minute hour day-of-month month day-of-week), e.g. \"0 2 1 * *\"";
             case value_type::secret:
             case value_type::section:
                 break;
@@ -582,6 +585,13 @@ private:
             }
             case value_type::time_zone:
                 return convert_time_zone(text, where, path);
+            case value_type::schedule: {
+                auto parsed = cron_schedule::parse(text);
+                if (const auto* problem = std::get_if<std::string>(&parsed)) {
+                    return fail("invalid schedule '" + std::string(text) + "': " + *problem);
+                }
+                return value(std::string(text));
+            }
             case value_type::section:
             case value_type::secret:
             case value_type::path_list:

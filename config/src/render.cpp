@@ -83,7 +83,8 @@ std::string render_effective(const settings& s) {
             }
             continue;
         }
-        const bool quoted = spec.type == value_type::file_mode || spec.type == value_type::api_version;
+        const bool quoted = spec.type == value_type::file_mode || spec.type == value_type::api_version ||
+                            spec.type == value_type::schedule;
         out += key + " " + yaml_scalar(*text, quoted) + "\n";
     }
     return out;

@@ -18,6 +18,8 @@ constexpr std::array later_backends{"postgresql"sv};
 constexpr std::array sync_modes{"normal"sv, "full"sv};
 constexpr std::array auth_flows{"jwt_bearer"sv, "client_credentials"sv};
 constexpr std::array vies_apis{"soap"sv, "rest"sv};
+constexpr std::array on_off{"off"sv, "on"sv};
+constexpr std::array finalize_kinds{"immediately"sv, "approval"sv};
 
 // Maps a validated choice back to its enumerator; the choice lists above are in enumerator order.
 template <typename Enum, std::size_t N>
@@ -86,6 +88,19 @@ const salesforce_settings& sf(const settings& s) {
     return *s.salesforce;
 }
 
+billing_settings& bs(settings& s) {
+    if (!s.billing) {
+        throw std::logic_error("config schema: billing key applied without its section");
+    }
+    return *s.billing;
+}
+const billing_settings& bs(const settings& s) {
+    if (!s.billing) {
+        throw std::logic_error("config schema: billing key rendered without its section");
+    }
+    return *s.billing;
+}
+
 vies_settings& vs(settings& s) {
     if (!s.vies) {
         throw std::logic_error("config schema: vies key applied without its section");
@@ -99,7 +114,7 @@ const vies_settings& vs(const settings& s) {
     return *s.vies;
 }
 
-const std::array<key_spec, 51> table{{
+const std::array<key_spec, 62> table{{
     // instance ------------------------------------------------------------------------------------------
     {.path = "instance",
      .type = value_type::section,
@@ -390,6 +405,127 @@ const std::array<key_spec, 51> table{{
      .render = [](const settings& s) -> std::optional<std::string> {
          return format_percent_basis_points(sf(s).api_share_limit_bp);
      }},
+    {.path = "salesforce.poll_interval",
+     .type = value_type::duration,
+     .need = presence::defaulted,
+     .default_text = "60s",
+     .unit = "`ms` `s` `m` `h` `d`",
+     .description = "How often the sync asks for records changed since the last poll (the safety net beside "
+                    "change events); also how soon a failed sync step is retried.",
+     .apply = [](settings& s,
+                 const value& v) { sf(s).poll_interval = std::get<std::chrono::milliseconds>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return format_duration(sf(s).poll_interval);
+     }},
+    {.path = "salesforce.change_events",
+     .type = value_type::choice,
+     .need = presence::defaulted,
+     .default_text = "on",
+     .description =
+         "`on`: follow Change Data Capture events (CometD) so changes arrive within seconds; `off`: "
+         "polling only.",
+     .choices = on_off,
+     .apply = [](settings& s, const value& v) { sf(s).change_events = std::get<std::string>(v) == "on"; },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return std::string(sf(s).change_events ? "on" : "off");
+     }},
+    // billing -------------------------------------------------------------------------------------------
+    {.path = "billing",
+     .type = value_type::section,
+     .need = presence::optional,
+     .description =
+         "Invoice runs: the sellers, number ranges, schedule and finalization. Without this section "
+         "the daemon syncs but does not invoice.",
+     .apply = [](settings& s, const value&) { s.billing.emplace(); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return s.billing ? std::optional<std::string>("") : std::nullopt;
+     }},
+    {.path = "billing.legal_entities",
+     .type = value_type::existing_path,
+     .need = presence::required,
+     .description =
+         "Plan file whose `legal_entities:` list describes the sellers (name, address, VAT ID, tax "
+         "number, bank account, contact); mappings name them by `code`.",
+     .apply = [](settings& s, const value& v) { bs(s).legal_entities = std::get<std::filesystem::path>(v); },
+     .render = [](const settings& s) { return path_text(bs(s).legal_entities); }},
+    {.path = "billing.tax_rules",
+     .type = value_type::existing_path,
+     .need = presence::optional,
+     .description = "The operator's tax rules file (billing/tax/README.md), used for every legal entity; "
+                    "without it items with `tax_supply` fail closed.",
+     .apply =
+         [](settings& s, const value& v) {
+             if (const auto* p = std::get_if<std::filesystem::path>(&v)) {
+                 bs(s).tax_rules = *p;
+             }
+         },
+     .render = [](const settings& s
+               ) { return bs(s).tax_rules ? path_text(*bs(s).tax_rules) : std::optional<std::string>(); }},
+    {.path = "billing.invoice_numbers",
+     .type = value_type::string,
+     .need = presence::defaulted,
+     .default_text = "RE-{YYYY}-{seq:06}",
+     .description = "Number pattern of invoices (`{YYYY}`, `{YY}`, `{MM}`, `{seq:NN}`); a new sequence each "
+                    "year when the pattern has `{YYYY}`.",
+     .apply = [](settings& s, const value& v) { bs(s).invoice_numbers = std::get<std::string>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> { return bs(s).invoice_numbers; }},
+    {.path = "billing.credit_note_numbers",
+     .type = value_type::string,
+     .need = presence::defaulted,
+     .default_text = "GS-{YYYY}-{seq:06}",
+     .description = "Number pattern of credit notes and cancellations.",
+     .apply = [](settings& s, const value& v) { bs(s).credit_note_numbers = std::get<std::string>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> { return bs(s).credit_note_numbers; }},
+    {.path = "billing.finalize",
+     .type = value_type::choice,
+     .need = presence::defaulted,
+     .default_text = "immediately",
+     .description =
+         "`immediately`: a run numbers and issues its invoices; `approval`: drafts go to Salesforce "
+         "and are finalized when a clerk sets their status to Approved.",
+     .choices = finalize_kinds,
+     .apply = [](settings& s, const value& v
+              ) { bs(s).finalize = choice_to<billing_settings::finalize_kind>(finalize_kinds, v); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return choice_name(finalize_kinds, bs(s).finalize);
+     }},
+    {.path = "billing.schedule",
+     .type = value_type::schedule,
+     .need = presence::optional,
+     .description =
+         "When invoice runs start by themselves, as five cron fields in `instance.time_zone`, e.g. "
+         "`0 2 1 * *` (the 1st of each month at 02:00); the cutoff is that day. Unset: by hand only.",
+     .apply =
+         [](settings& s, const value& v) {
+             if (const auto* t = std::get_if<std::string>(&v)) {
+                 bs(s).schedule = *t;
+             }
+         },
+     .render = [](const settings& s) -> std::optional<std::string> { return bs(s).schedule; }},
+    {.path = "billing.output_dir",
+     .type = value_type::path,
+     .need = presence::defaulted,
+     .default_text = "invoices",
+     .description = "Folder for the PDF and XML of every finalized document (kept beside the copies sent to "
+                    "Salesforce).",
+     .apply = [](settings& s, const value& v) { bs(s).output_dir = std::get<std::filesystem::path>(v); },
+     .render = [](const settings& s) { return path_text(bs(s).output_dir); }},
+    {.path = "billing.pdf_template",
+     .type = value_type::existing_path,
+     .need = presence::optional,
+     .description =
+         "PDF template of the invoices (documents/README.md), with its logo and fonts; the PDF is a "
+         "Factur-X PDF/A-3 with the CII XML inside. Unset: documents are issued as XML only.",
+     .apply =
+         [](settings& s, const value& v) {
+             if (const auto* p = std::get_if<std::filesystem::path>(&v)) {
+                 bs(s).pdf_template = *p;
+             }
+         },
+     .render =
+         [](const settings& s) {
+             return bs(s).pdf_template ? path_text(*bs(s).pdf_template) : std::optional<std::string>();
+         }},
     // vies ----------------------------------------------------------------------------------------------
     {.path = "vies",
      .type = value_type::section,
@@ -665,6 +801,8 @@ std::string type_label(const key_spec& spec) {
             return "secret";
         case value_type::path_list:
             return "list of paths";
+        case value_type::schedule:
+            return "cron schedule";
     }
     return "?";
 }

@@ -35,6 +35,7 @@ enum class value_type : std::uint8_t {
     time_zone,       // IANA name
     secret,          // given as <key>_file, <key>_env or <key>_credential
     path_list,       // list of existing YAML files
+    schedule,        // a five-field cron schedule (core/cron.hpp)
 };
 
 enum class presence : std::uint8_t {

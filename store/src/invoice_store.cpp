@@ -7,6 +7,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <utility>
@@ -411,6 +413,16 @@ void invoice_store::delete_draft(invoice_id id) {
 stored_invoice invoice_store::finalize(
     invoice_id id, const billing::number_range_spec& range, civil_date issue_date, instant now
 ) {
+    return finalize(id, range, issue_date, now, {});
+}
+
+stored_invoice invoice_store::finalize(
+    invoice_id id,
+    const billing::number_range_spec& range,
+    civil_date issue_date,
+    instant now,
+    std::span<const outbox_intent> also_enqueue
+) {
     repository repo(*store_);
     if (sqlite3_get_autocommit(repo.db()) == 0) {
         repo.fail("finalize runs in a transaction of its own; commit the open one first");
@@ -493,7 +505,8 @@ stored_invoice invoice_store::finalize(
         statement_use q(repo.sql(
             "UPDATE invoices SET status = 'finalized', number_range_id = ?2, number_value = ?3, number = ?4,"
             " issue_date = ?5, due_date = ?6, finalized_at = ?7, updated_at = ?7, document = ?8,"
-            " total_net = ?9, total_tax = ?10, total_gross = ?11 WHERE id = ?1"
+            " total_net = ?9, total_tax = ?10, total_gross = ?11,"
+            " finalized_seq = (SELECT coalesce(max(finalized_seq), 0) + 1 FROM invoices) WHERE id = ?1"
         ));
         q->bind(1, id);
         if (range_id) {
@@ -547,6 +560,9 @@ stored_invoice invoice_store::finalize(
                 e.what() + ")"
             );
         }
+    }
+    for (const outbox_intent& intent : also_enqueue) {
+        store_->enqueue(intent.kind, intent.idempotency_key, intent.payload, now);
     }
     tx.commit();
     return {id, std::move(doc)};
@@ -693,6 +709,57 @@ std::vector<billing::invoice> invoice_store::corrections_of(invoice_id id) {
     std::vector<billing::invoice> out;
     for (const invoice_id c : ids) {
         out.push_back(repo.read(c)->document);
+    }
+    return out;
+}
+
+std::vector<invoice_id> invoice_store::drafts_of_run(std::int64_t run_id) {
+    repository repo(*store_);
+    statement_use q(repo.sql("SELECT id FROM invoices WHERE run_id = ?1 AND status = 'draft' ORDER BY id"));
+    q->bind(1, run_id);
+    std::vector<invoice_id> out;
+    while (q->step()) {
+        out.push_back(q->int_at(0));
+    }
+    return out;
+}
+
+std::vector<invoice_id> invoice_store::invoices_of_run(std::int64_t run_id) {
+    repository repo(*store_);
+    statement_use q(repo.sql("SELECT id FROM invoices WHERE run_id = ?1 ORDER BY id"));
+    q->bind(1, run_id);
+    std::vector<invoice_id> out;
+    while (q->step()) {
+        out.push_back(q->int_at(0));
+    }
+    return out;
+}
+
+std::vector<invoice_id> invoice_store::finalized_since(invoice_id after_id, std::size_t limit) {
+    repository repo(*store_);
+    // The cursor is the finalization order (finalized_seq, 0004): an id cursor would skip an old draft
+    // finalized after a younger one.
+    std::int64_t after_seq = 0;
+    if (after_id != 0) {
+        statement_use q(repo.sql("SELECT finalized_seq FROM invoices WHERE id = ?1"));
+        q->bind(1, after_id);
+        if (!q->step() || q->is_null(0)) {
+            repo.fail(
+                "invoice " + std::to_string(after_id) +
+                " is not finalized; finalized_since pages on from an invoice it returned (or from 0)"
+            );
+        }
+        after_seq = q->int_at(0);
+    }
+    statement_use q(
+        repo.sql("SELECT id FROM invoices WHERE finalized_seq > ?1 AND finalized_seq IS NOT NULL"
+                 " ORDER BY finalized_seq LIMIT ?2")
+    );
+    q->bind(1, after_seq);
+    q->bind(2, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+    std::vector<invoice_id> out;
+    while (q->step()) {
+        out.push_back(q->int_at(0));
     }
     return out;
 }

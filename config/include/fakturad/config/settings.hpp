@@ -69,6 +69,9 @@ struct salesforce_settings {
     std::chrono::milliseconds request_timeout{};
     // Share of the org's daily API limit fakturad may use, in basis points (5000 = 50%).
     std::uint32_t api_share_limit_bp{};
+    // The sync's safety-net poll for changes (change events are followed in between when enabled).
+    std::chrono::milliseconds poll_interval{};
+    bool change_events{};
 };
 
 // A mapping file named in the config.  It existed and was syntactically valid YAML at load time; its
@@ -132,6 +135,25 @@ struct vies_settings {
     std::chrono::milliseconds accept_recently_valid{};
 };
 
+// Invoice runs (daemon/README.md): who issues the invoices, how they are numbered, when runs happen.
+struct billing_settings {
+    // A plan file (billing/README.md) whose `legal_entities:` section describes the sellers; it existed at
+    // load time, its content is checked when the daemon starts.
+    std::filesystem::path legal_entities;
+    // The operator's tax rules (billing/tax/README.md) for items with `tax:`; unset: such items fail closed.
+    std::optional<std::filesystem::path> tax_rules;
+    // Number patterns (billing/numbering.hpp), e.g. "RE-{YYYY}-{seq:06}"; checked when the daemon starts.
+    std::string invoice_numbers;
+    std::string credit_note_numbers;
+    enum class finalize_kind : std::uint8_t { immediately, approval } finalize{};
+    // A five-field cron schedule in instance.time_zone (core/cron.hpp), validated; unset: runs by hand only.
+    std::optional<std::string> schedule;
+    // Where the PDF and XML of every finalized document are written (one folder per legal entity).
+    std::filesystem::path output_dir;
+    // The PDF template (documents/README.md); unset: documents are issued as e-invoice XML only.
+    std::optional<std::filesystem::path> pdf_template;
+};
+
 struct settings {
     std::filesystem::path source_file;  // absolute path of the config file
     instance_settings instance;
@@ -141,6 +163,7 @@ struct settings {
     control_settings control;
     std::optional<salesforce_settings> salesforce;
     std::optional<vies_settings> vies;
+    std::optional<billing_settings> billing;
     std::vector<mapping_file> mappings;
 };
 

@@ -37,6 +37,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -91,6 +92,17 @@ public:
         invoice_id id, const billing::number_range_spec& range, civil_date issue_date, instant now
     );
 
+    // As above, and enqueues `also_enqueue` (e.g. the Salesforce write-back of the invoice) in the same
+    // transaction: a finalized invoice always has its intents, and a finalization that fails or is rolled
+    // back leaves none. An intent whose idempotency key exists already adds nothing (outbox rules).
+    stored_invoice finalize(
+        invoice_id id,
+        const billing::number_range_spec& range,
+        civil_date issue_date,
+        instant now,
+        std::span<const outbox_intent> also_enqueue
+    );
+
     // Logs a drawn number that will never stand on a document (UStAE 14.5: a gap in the numbers must be
     // explained), e.g. a number handed out by hand for a paper invoice that was never written. Throws
     // store_error when the range does not exist or the value was not drawn yet (trigger), or was voided
@@ -116,6 +128,18 @@ public:
 
     // Every finalized document that corrects `id` (cancellations and credit notes), oldest first.
     [[nodiscard]] std::vector<billing::invoice> corrections_of(invoice_id id);
+
+    // The drafts that run `run_id` saved and that are still drafts, ascending.
+    [[nodiscard]] std::vector<invoice_id> drafts_of_run(std::int64_t run_id);
+
+    // Every document of run `run_id` (drafts, finalized and cancelled), ascending.
+    [[nodiscard]] std::vector<invoice_id> invoices_of_run(std::int64_t run_id);
+
+    // At most `limit` documents finalized after `after_id` was, in the order of their finalization (not of
+    // their ids: a draft may be finalized after a younger one); after_id = 0 starts at the first. Feed the
+    // last id returned back in to page on. A cancelled invoice is listed too (it was finalized). Throws
+    // store_error when after_id is neither 0 nor a finalized invoice.
+    [[nodiscard]] std::vector<invoice_id> finalized_since(invoice_id after_id, std::size_t limit);
 
 private:
     sqlite_store* store_;

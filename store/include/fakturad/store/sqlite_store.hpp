@@ -93,6 +93,14 @@ struct outbox_message {
     std::optional<std::string> last_error{};  // of the previous attempt
 };
 
+// An outbox message to enqueue together with other writes (e.g. invoice_store::finalize): it commits
+// with them or not at all. Same rules as sqlite_store::enqueue.
+struct outbox_intent {
+    std::string kind{};
+    std::string idempotency_key{};
+    std::string payload{};
+};
+
 struct checkpoint_result {
     bool busy = false;              // a reader or writer kept the checkpoint from finishing
     std::int64_t wal_frames = 0;    // frames in the WAL
@@ -101,6 +109,8 @@ struct checkpoint_result {
 
 struct invoice_store_access;
 struct vat_check_store_access;
+struct plan_store_access;
+struct invoice_run_store_access;
 
 class sqlite_store {
 public:
@@ -182,6 +192,10 @@ private:
     friend class transaction;
     friend struct invoice_store_access;  // the repositories run on this connection
     friend struct vat_check_store_access;
+    friend struct plan_store_access;
+    friend struct invoice_run_store_access;
+    struct plan_store_access;
+    struct invoice_run_store_access;
     struct impl;
     explicit sqlite_store(std::unique_ptr<impl> state) noexcept;
 
