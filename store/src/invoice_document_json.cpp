@@ -218,7 +218,7 @@ std::string document_to_json(const invoice& doc) {
     o["bill_to"] = party_json(doc.bill_to);
     o["currency"] = doc.cur.code();
     o["language"] = doc.language;
-    o["payment_terms"] = json::object{{"net_days", doc.terms.net_days}, {"note", doc.terms.note}};
+    o["payment_terms"] = payment_terms_json(doc.terms);
     o["vat_rounding"] = doc.rounding == vat_rounding::per_line ? "per_line" : "per_category";
     o["plan_ids"] = text_array(doc.plan_ids);
     put_text(o, "contract_id", doc.contract_id);
@@ -251,15 +251,7 @@ std::string document_to_json(const invoice& doc) {
     if (!doc.notes.empty()) {
         o["notes"] = text_array(doc.notes);
     }
-    if (json::object refs = references_json(doc.references); !refs.empty()) {
-        o["references"] = std::move(refs);
-    }
-    if (doc.payment) {
-        o["payment"] = payment_json(*doc.payment);
-    }
-    if (!doc.vat_exemptions.empty()) {
-        o["vat_exemptions"] = exemptions_json(doc.vat_exemptions);
-    }
+    put_document_terms(o, doc.references, doc.payment, doc.vat_exemptions);
     if (!doc.tax_decisions.empty()) {
         o["tax_decisions"] = text_array(doc.tax_decisions);
     }
@@ -281,10 +273,7 @@ std::string document_to_json(const invoice& doc) {
 
 invoice document_from_json(std::string_view text) {
     json::value root;
-    const reader r = reader::parse(text, root, "document", column);
-    if (r.integer("format", 0) != 1) {
-        r.fail("format", "is not 1");
-    }
+    const reader r = reader::parse(text, root, "document", column, 1);
     invoice doc;
     doc.type = r.named("type", all_types);
     doc.status = r.named("status", all_statuses);
@@ -296,12 +285,7 @@ invoice document_from_json(std::string_view text) {
     doc.bill_to = read_party(r.required_object("bill_to"));
     doc.cur = r.currency_code("currency");
     doc.language = r.text("language", true);
-    const reader terms = r.required_object("payment_terms");
-    const std::int64_t net_days = terms.integer("net_days", 0);
-    if (net_days < 0 || net_days > std::numeric_limits<std::int32_t>::max()) {
-        terms.fail("net_days", "is out of range");
-    }
-    doc.terms = {static_cast<std::int32_t>(net_days), terms.text("note")};
+    doc.terms = read_payment_terms(r.required_object("payment_terms"));
     doc.rounding = r.named("vat_rounding", all_vat_roundings);
     doc.plan_ids = r.texts("plan_ids");
     doc.contract_id = r.text("contract_id");
@@ -320,13 +304,7 @@ invoice document_from_json(std::string_view text) {
         doc.service_period = read_range(*p);
     }
     doc.notes = r.texts("notes");
-    if (auto refs = r.object("references")) {
-        doc.references = read_references(*refs);
-    }
-    if (auto p = r.object("payment")) {
-        doc.payment = read_payment(*p);
-    }
-    doc.vat_exemptions = read_exemptions(r, "vat_exemptions");
+    read_document_terms(r, doc.references, doc.payment, doc.vat_exemptions);
     doc.tax_decisions = r.texts("tax_decisions");
     if (auto v = r.object("vat_currency")) {
         doc.vat_currency = billing::vat_accounting_currency{v->currency_code("currency"), v->number("rate")};

@@ -105,6 +105,27 @@ json::array exemptions_json(const std::vector<billing::vat_exemption>& list) {
     return out;
 }
 
+json::object payment_terms_json(const billing::payment_terms& t) {
+    return {{"net_days", t.net_days}, {"note", t.note}};
+}
+
+void put_document_terms(
+    json::object& o,
+    const billing::document_references& references,
+    const std::optional<billing::payment_means>& payment,
+    const std::vector<billing::vat_exemption>& exemptions
+) {
+    if (json::object refs = references_json(references); !refs.empty()) {
+        o["references"] = std::move(refs);
+    }
+    if (payment) {
+        o["payment"] = payment_json(*payment);
+    }
+    if (!exemptions.empty()) {
+        o["vat_exemptions"] = exemptions_json(exemptions);
+    }
+}
+
 std::string_view enum_name(vat_rounding r) noexcept {
     return r == vat_rounding::per_line ? "per_line" : "per_category";
 }
@@ -121,7 +142,7 @@ void corrupt_json(std::string_view column, std::string_view path, std::string_vi
 }
 
 json_reader json_reader::parse(
-    std::string_view text, json::value& root, std::string path, std::string_view column
+    std::string_view text, json::value& root, std::string path, std::string_view column, std::int64_t format
 ) {
     boost::system::error_code ec;
     root = json::parse(text, ec);
@@ -131,7 +152,11 @@ json_reader json_reader::parse(
     if (!root.is_object()) {
         corrupt_json(column, "(the whole value)", "is not an object");
     }
-    return {root.get_object(), std::move(path), column};
+    json_reader r(root.get_object(), std::move(path), column);
+    if (r.integer("format", 0) != format) {
+        r.fail("format", "is not " + std::to_string(format));
+    }
+    return r;
 }
 
 std::string json_reader::text(std::string_view key, bool required) const {
@@ -297,16 +322,30 @@ billing::payment_means read_payment(const json_reader& r) {
     };
 }
 
-billing::document_references read_references(const json_reader& r) {
-    return {r.text("buyer_reference"), r.text("order_reference"), r.text("contract_reference")};
+billing::payment_terms read_payment_terms(const json_reader& r) {
+    const std::int64_t net_days = r.integer("net_days", -1);
+    if (net_days < 0 || net_days > std::numeric_limits<std::int32_t>::max()) {
+        r.fail("net_days", "is missing or out of range");
+    }
+    return {static_cast<std::int32_t>(net_days), r.text("note")};
 }
 
-std::vector<billing::vat_exemption> read_exemptions(const json_reader& r, std::string_view key) {
-    std::vector<billing::vat_exemption> out;
-    r.each(key, [&](const json_reader& e) {
-        out.push_back({e.text("category", true), e.text("code"), e.text("text")});
+void read_document_terms(
+    const json_reader& r,
+    billing::document_references& references,
+    std::optional<billing::payment_means>& payment,
+    std::vector<billing::vat_exemption>& exemptions
+) {
+    if (auto refs = r.object("references")) {
+        references = {
+            refs->text("buyer_reference"), refs->text("order_reference"), refs->text("contract_reference")};
+    }
+    if (auto p = r.object("payment")) {
+        payment = read_payment(*p);
+    }
+    r.each("vat_exemptions", [&](const json_reader& e) {
+        exemptions.push_back({e.text("category", true), e.text("code"), e.text("text")});
     });
-    return out;
 }
 
 }  // namespace fakturad::store::detail

@@ -40,6 +40,15 @@ void put_date(json::object& o, std::string_view key, const std::optional<civil_d
 // Empty when every reference is empty (the caller leaves it out).
 [[nodiscard]] json::object references_json(const billing::document_references& r);
 [[nodiscard]] json::array exemptions_json(const std::vector<billing::vat_exemption>& list);
+[[nodiscard]] json::object payment_terms_json(const billing::payment_terms& t);
+// "references", "payment" and "vat_exemptions", each left out when empty: what plans and the documents
+// made of them carry alike.
+void put_document_terms(
+    json::object& o,
+    const billing::document_references& references,
+    const std::optional<billing::payment_means>& payment,
+    const std::vector<billing::vat_exemption>& exemptions
+);
 
 // ---- enum names -----------------------------------------------------------------------------------------
 
@@ -64,9 +73,14 @@ public:
     json_reader(const json::object& o, std::string path, std::string_view column)
         : o_(&o), path_(std::move(path)), column_(column) {}
 
-    // Parses `text` and returns the reader of its top-level object (kept alive by `root`).
+    // Parses `text` and returns the reader of its top-level object (kept alive by `root`), whose "format"
+    // must be `format`.
     static json_reader parse(
-        std::string_view text, json::value& root, std::string path, std::string_view column
+        std::string_view text,
+        json::value& root,
+        std::string path,
+        std::string_view column,
+        std::int64_t format
     );
 
     [[nodiscard]] std::string at_path(std::string_view key) const { return path_ + "." + std::string(key); }
@@ -137,7 +151,13 @@ inline constexpr std::array all_vat_roundings{vat_rounding::per_category, vat_ro
 [[nodiscard]] billing::vat_treatment read_vat(const json_reader& r);
 [[nodiscard]] date_range read_range(const json_reader& r);
 [[nodiscard]] billing::payment_means read_payment(const json_reader& r);
-[[nodiscard]] billing::document_references read_references(const json_reader& r);
-[[nodiscard]] std::vector<billing::vat_exemption> read_exemptions(const json_reader& r, std::string_view key);
+[[nodiscard]] billing::payment_terms read_payment_terms(const json_reader& r);
+// The counterpart of put_document_terms.
+void read_document_terms(
+    const json_reader& r,
+    billing::document_references& references,
+    std::optional<billing::payment_means>& payment,
+    std::vector<billing::vat_exemption>& exemptions
+);
 
 }  // namespace fakturad::store::detail

@@ -212,7 +212,7 @@ std::string plan_to_json(const billing_plan& plan) {
     }
     o["currency"] = plan.cur.code();
     o["language"] = plan.language;
-    o["payment_terms"] = json::object{{"net_days", plan.terms.net_days}, {"note", plan.terms.note}};
+    o["payment_terms"] = payment_terms_json(plan.terms);
     o["seller"] = party_json(plan.seller);
     o["start"] = format_iso_date(plan.start);
     put_date(o, "end", plan.end);
@@ -238,24 +238,13 @@ std::string plan_to_json(const billing_plan& plan) {
         o["invoice_discounts"] = discounts_json(plan.invoice_discounts);
     }
     put_text(o, "contract_id", plan.contract_id);
-    if (json::object refs = references_json(plan.references); !refs.empty()) {
-        o["references"] = std::move(refs);
-    }
-    if (plan.payment) {
-        o["payment"] = payment_json(*plan.payment);
-    }
-    if (!plan.vat_exemptions.empty()) {
-        o["vat_exemptions"] = exemptions_json(plan.vat_exemptions);
-    }
+    put_document_terms(o, plan.references, plan.payment, plan.vat_exemptions);
     return json::serialize(o);
 }
 
 billing_plan plan_from_json(std::string_view text) {
     json::value root;
-    const json_reader r = json_reader::parse(text, root, "plan", column);
-    if (r.integer("format", 0) != 1) {
-        r.fail("format", "is not 1");
-    }
+    const json_reader r = json_reader::parse(text, root, "plan", column, 1);
     billing_plan plan;
     plan.id = r.text("id", true);
     plan.account = read_party(r.required_object("account"));
@@ -264,13 +253,7 @@ billing_plan plan_from_json(std::string_view text) {
     }
     plan.cur = r.currency_code("currency");
     plan.language = r.text("language", true);
-    const json_reader terms = r.required_object("payment_terms");
-    const std::int64_t net_days = terms.integer("net_days", -1);
-    if (net_days < std::numeric_limits<std::int32_t>::min() ||
-        net_days > std::numeric_limits<std::int32_t>::max() || terms.find("net_days") == nullptr) {
-        terms.fail("net_days", "is missing or out of range");
-    }
-    plan.terms = {static_cast<std::int32_t>(net_days), terms.text("note")};
+    plan.terms = read_payment_terms(r.required_object("payment_terms"));
     plan.seller = read_party(r.required_object("seller"));
     plan.start = r.required_date("start");
     plan.end = r.date("end");
@@ -288,13 +271,7 @@ billing_plan plan_from_json(std::string_view text) {
     r.each("items", [&](const json_reader& e) { plan.items.push_back(read_item(e)); });
     plan.invoice_discounts = read_discounts(r, "invoice_discounts");
     plan.contract_id = r.text("contract_id");
-    if (auto refs = r.object("references")) {
-        plan.references = read_references(*refs);
-    }
-    if (auto p = r.object("payment")) {
-        plan.payment = read_payment(*p);
-    }
-    plan.vat_exemptions = read_exemptions(r, "vat_exemptions");
+    read_document_terms(r, plan.references, plan.payment, plan.vat_exemptions);
     return plan;
 }
 

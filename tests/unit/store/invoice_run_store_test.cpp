@@ -22,7 +22,7 @@ class invoice_run_store_test : public plan_store_fixture {
 protected:
     run_request request(std::string_view cutoff, std::string_view by = "schedule") {
         run_request r;
-        r.cutoff = date_of(cutoff);
+        r.cutoff = day(cutoff);
         r.started_by = std::string(by);
         return r;
     }
@@ -30,7 +30,7 @@ protected:
     // Drafts of a run at `cutoff` over every stored plan, saved with `run_id`.
     std::vector<invoice_id> bill(std::string_view cutoff, std::optional<std::int64_t> run_id) {
         billing::run_options options;
-        options.cutoff = date_of(cutoff);
+        options.cutoff = day(cutoff);
         std::vector<billing::billing_plan> plans;
         std::vector<billing::plan_state> states;
         plans_->for_each_plan({}, [&](const billing::billing_plan& p) {
@@ -53,21 +53,21 @@ protected:
 TEST_F(invoice_run_store_test, a_run_is_started_advanced_and_finished) {
     invoice_run_store runs(*store_);
     EXPECT_FALSE(runs.running());
-    EXPECT_FALSE(runs.scheduled_run_exists(date_of("2026-12-01")));
+    EXPECT_FALSE(runs.scheduled_run_exists(day("2026-12-01")));
 
     run_request r = request("2026-12-01");
     r.selection = {billing::selection_kind::account, std::string(account_a)};
     r.finalize = true;
     const std::int64_t id = runs.start(r, 12, t0);
-    EXPECT_TRUE(runs.scheduled_run_exists(date_of("2026-12-01")));
-    EXPECT_FALSE(runs.scheduled_run_exists(date_of("2027-01-01")));
+    EXPECT_TRUE(runs.scheduled_run_exists(day("2026-12-01")));
+    EXPECT_FALSE(runs.scheduled_run_exists(day("2027-01-01")));
     runs.progress(id, 5, 3, 2, 1);
 
     const auto running = runs.running();
     ASSERT_TRUE(running) << "a run left running is found for resuming";
     EXPECT_EQ(running->id, id);
     EXPECT_EQ(running->state, "running");
-    EXPECT_EQ(running->request.cutoff, date_of("2026-12-01"));
+    EXPECT_EQ(running->request.cutoff, day("2026-12-01"));
     EXPECT_EQ(running->request.selection.kind, billing::selection_kind::account);
     EXPECT_EQ(running->request.selection.id, account_a);
     EXPECT_FALSE(running->request.dry_run);
@@ -102,7 +102,7 @@ TEST_F(invoice_run_store_test, a_run_is_started_advanced_and_finished) {
     run_request manual = request("2026-12-15", "manual");
     manual.dry_run = true;
     const std::int64_t second = runs.start(manual, 0, t0 + std::chrono::hours{1});
-    EXPECT_FALSE(runs.scheduled_run_exists(date_of("2026-12-15"))) << "a manual run is not the scheduled one";
+    EXPECT_FALSE(runs.scheduled_run_exists(day("2026-12-15"))) << "a manual run is not the scheduled one";
     runs.finish(second, "finished", std::nullopt, t0 + std::chrono::hours{2});
     const auto recent = runs.recent(10);
     ASSERT_EQ(recent.size(), 2u);
@@ -128,7 +128,7 @@ TEST_F(invoice_run_store_test, finalize_enqueues_its_intents_in_the_same_transac
     const std::array intents{
         outbox_intent{"salesforce.upsert_invoice", "invoice:" + std::to_string(drafts[1]), R"({"n":1})"},
         outbox_intent{"salesforce.attach_pdf", "pdf:" + std::to_string(drafts[1]), R"({"n":2})"}};
-    const auto finalized = invoices_->finalize(drafts[1], range(), date_of("2026-01-02"), t0, intents);
+    const auto finalized = invoices_->finalize(drafts[1], range(), day("2026-01-02"), t0, intents);
     EXPECT_EQ(finalized.document.number, "RE-2026-000001");
     EXPECT_EQ(
         scalar("SELECT group_concat(kind || '=' || payload, ' ') FROM (SELECT * FROM outbox ORDER BY id)"),
@@ -137,14 +137,14 @@ TEST_F(invoice_run_store_test, finalize_enqueues_its_intents_in_the_same_transac
 
     // A finalization that fails leaves no intent (the draft is finalized already).
     const std::array again{outbox_intent{"salesforce.upsert_invoice", "invoice:again", "{}"}};
-    EXPECT_THROW(invoices_->finalize(drafts[1], range(), date_of("2026-01-02"), t0, again), store_error);
+    EXPECT_THROW(invoices_->finalize(drafts[1], range(), day("2026-01-02"), t0, again), store_error);
     EXPECT_EQ(scalar("SELECT count(*) FROM outbox WHERE idempotency_key = 'invoice:again'"), "0");
     // An intent that cannot be enqueued (key used by another kind) rolls the finalization back.
     const std::array clash{outbox_intent{"other.kind", "invoice:" + std::to_string(drafts[1]), "{}"}};
-    EXPECT_THROW(invoices_->finalize(drafts[0], range(), date_of("2026-01-02"), t0, clash), store_error);
+    EXPECT_THROW(invoices_->finalize(drafts[0], range(), day("2026-01-02"), t0, clash), store_error);
     EXPECT_EQ(invoices_->load(drafts[0])->document.status, billing::invoice_status::draft);
     EXPECT_EQ(
-        invoices_->finalize(drafts[0], range(), date_of("2026-01-02"), t0).document.number, "RE-2026-000002"
+        invoices_->finalize(drafts[0], range(), day("2026-01-02"), t0).document.number, "RE-2026-000002"
     ) << "the rolled-back finalization drew no number";
 
     EXPECT_TRUE(invoices_->drafts_of_run(run).empty());
@@ -159,13 +159,13 @@ TEST_F(invoice_run_store_test, finalized_since_follows_the_order_of_finalization
     const auto ids = bill("2026-01-01", std::nullopt);
     ASSERT_EQ(ids.size(), 3u);
     EXPECT_TRUE(invoices_->finalized_since(0, 10).empty());
-    invoices_->finalize(ids[2], range(), date_of("2026-01-02"), t0);
-    invoices_->finalize(ids[0], range(), date_of("2026-01-02"), t0);
+    invoices_->finalize(ids[2], range(), day("2026-01-02"), t0);
+    invoices_->finalize(ids[0], range(), day("2026-01-02"), t0);
     EXPECT_THAT(invoices_->finalized_since(0, 10), ElementsAre(ids[2], ids[0]));
     EXPECT_THAT(invoices_->finalized_since(0, 1), ElementsAre(ids[2]));
     // A reader that paged up to ids[2] must still see ids[0], which is older but finalized later.
     EXPECT_THAT(invoices_->finalized_since(ids[2], 10), ElementsAre(ids[0]));
-    invoices_->finalize(ids[1], range(), date_of("2026-01-02"), t0);
+    invoices_->finalize(ids[1], range(), day("2026-01-02"), t0);
     EXPECT_THAT(invoices_->finalized_since(ids[0], 10), ElementsAre(ids[1]));
     EXPECT_TRUE(invoices_->finalized_since(ids[1], 10).empty());
     EXPECT_THROW((void)invoices_->finalized_since(999, 10), store_error);

@@ -8,6 +8,7 @@
 #include "fakturad/store/invoice_store.hpp"
 #include "fakturad/store/plan_store.hpp"
 #include "fakturad/store/sqlite_store.hpp"
+#include "invoice_store_support.hpp"
 #include "store_test_support.hpp"
 
 #include <gtest/gtest.h>
@@ -15,24 +16,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 
 namespace fakturad::store::test_support {
 
 inline constexpr std::string_view account_a = "001000000000001AAA";
 inline constexpr std::string_view account_b = "001000000000002AAA";
 inline constexpr std::string_view account_c = "001000000000003AAA";
-
-inline civil_date date_of(std::string_view text) {
-    auto r = parse_iso_date(text);
-    if (auto* err = std::get_if<std::string>(&r)) {
-        ADD_FAILURE() << *err;
-        return {};
-    }
-    return std::get<civil_date>(r);
-}
-
-inline decimal number(std::string_view text) { return parse_decimal_or_throw(text); }
 
 // "800000000000NNNAAA": an 18-character Contract Id.
 inline std::string contract_id(int n) {
@@ -51,21 +40,21 @@ inline billing::billing_plan simple_plan(const std::string& id, std::string_view
     plan.seller.name = "Muster Software GmbH";
     plan.seller.country = "DE";
     plan.seller.vat_id = "DE123456789";
-    plan.start = date_of("2026-01-01");
+    plan.start = day("2026-01-01");
     plan.contract_id = id;
     billing::plan_item item;
     item.key = "seats";
     item.description = "Seats";
-    item.quantity = number("2");
+    item.quantity = dec("2");
     item.price.model = billing::pricing_model::per_unit;
     billing::currency_prices eur;
     eur.cur = currency("EUR");
-    eur.price = number("10.00");
+    eur.price = dec("10.00");
     billing::currency_prices chf;
     chf.cur = currency("CHF");
-    chf.price = number("11.00");
+    chf.price = dec("11.00");
     item.price.prices = {eur, chf};
-    item.vat = {"S", number("19")};
+    item.vat = {"S", dec("19")};
     plan.items.push_back(item);
     return plan;
 }

@@ -150,11 +150,11 @@ billing::billing_plan full_plan() {
     plan.seller.legal_registration = "Amtsgericht Berlin HRB 1";
     plan.seller.bank = billing::bank_account{"DE02120300000000202051", "BYLADEM1001", "Muster Software GmbH"};
     plan.seller.creditor_id = "DE98ZZZ09999999999";
-    plan.end = date_of("2027-12-31");
-    plan.renewal = {true, {2, period_unit::year}, {6, period_unit::week}, date_of("2027-03-01")};
+    plan.end = day("2027-12-31");
+    plan.renewal = {true, {2, period_unit::year}, {6, period_unit::week}, day("2027-03-01")};
     plan.period = {3, period_unit::month};
     plan.alignment = period_alignment::anniversary;
-    plan.anchor = date_of("2026-01-15");
+    plan.anchor = day("2026-01-15");
     plan.rounding = vat_rounding::per_line;
     plan.buyer_tax = {false, true};
     plan.contract_id = "CONTRACT-0042";
@@ -169,27 +169,26 @@ billing::billing_plan full_plan() {
         "VISA"};
     plan.vat_exemptions = {{"AE", "VATEX-EU-AE", "Reverse charge"}};
     plan.invoice_discounts = {
-        {billing::discount_kind::amount, number("5.50"), date_of("2026-01-01"), std::nullopt, "Welcome"}};
+        {billing::discount_kind::amount, dec("5.50"), day("2026-01-01"), std::nullopt, "Welcome"}};
 
     billing::plan_item& seats = plan.items.front();
     seats.product_code = "SEAT-1";
     seats.unit_code = "MON";
     seats.timing = billing::billing_timing::in_arrears;
-    seats.quantity = number("2.50");
-    seats.changes = {{date_of("2026-04-01"), number("3.0")}, {date_of("2026-07-01"), number("4")}};
+    seats.quantity = dec("2.50");
+    seats.changes = {{day("2026-04-01"), dec("3.0")}, {day("2026-07-01"), dec("4")}};
     seats.price.model = billing::pricing_model::volume;
     seats.price.prices.front().tiers = {
-        {number("10.000"), number("1.20"), number("0")}, {std::nullopt, number("0.90"), number("5.00")}};
-    seats.price.prices.front().minimum = number("20.00");
-    seats.price.prices.front().maximum = number("999.990");
-    seats.tier_quantity = number("12.0");
-    seats.vat = {"S", number("19.0")};
+        {dec("10.000"), dec("1.20"), dec("0")}, {std::nullopt, dec("0.90"), dec("5.00")}};
+    seats.price.prices.front().minimum = dec("20.00");
+    seats.price.prices.front().maximum = dec("999.990");
+    seats.tier_quantity = dec("12.0");
+    seats.vat = {"S", dec("19.0")};
     seats.tax = billing::item_tax{"electronic_services", "reduced"};
-    seats.start = date_of("2026-02-01");
-    seats.end = date_of("2027-06-30");
+    seats.start = day("2026-02-01");
+    seats.end = day("2027-06-30");
     seats.period = billing_period{1, period_unit::month};
-    seats.discounts = {
-        {billing::discount_kind::percent, number("12.50"), std::nullopt, date_of("2026-12-31"), ""}};
+    seats.discounts = {{billing::discount_kind::percent, dec("12.50"), std::nullopt, day("2026-12-31"), ""}};
 
     billing::plan_item usage;
     usage.key = "api";
@@ -199,13 +198,13 @@ billing::billing_plan full_plan() {
     usage.aggregation = billing::usage_aggregation::unique_count;
     usage.tier_aggregation = billing::usage_aggregation::max;
     usage.price.model = billing::pricing_model::percentage;
-    usage.price.percent = number("2.50");
-    usage.price.package_size = number("100");
+    usage.price.percent = dec("2.50");
+    usage.price.package_size = dec("100");
     billing::currency_prices chf;
     chf.cur = currency("CHF");
-    chf.per_transaction_fee = number("0.30");
+    chf.per_transaction_fee = dec("0.30");
     usage.price.prices.push_back(chf);
-    usage.vat = {"AE", number("0")};
+    usage.vat = {"AE", dec("0")};
     plan.items.push_back(usage);
 
     billing::plan_item commitment;
@@ -216,10 +215,10 @@ billing::billing_plan full_plan() {
     commitment.price.model = billing::pricing_model::stairstep;
     billing::currency_prices c;
     c.cur = currency("CHF");
-    c.tiers = {{number("10"), number("0"), number("100.00")}};
+    c.tiers = {{dec("10"), dec("0"), dec("100.00")}};
     commitment.price.prices.push_back(c);
     commitment.commitment = billing::commitment_terms{{"seats", "api"}};
-    commitment.vat = {"S", number("19")};
+    commitment.vat = {"S", dec("19")};
     plan.items.push_back(commitment);
     return plan;
 }
@@ -296,7 +295,7 @@ TEST_F(plan_store_test, put_plan_says_created_changed_or_unchanged) {
     EXPECT_EQ(scalar("SELECT updated_at FROM billing_plans"), "2026-11-27T09:00:00.000Z")
         << "nothing written";
 
-    plan.items.front().quantity = number("2.0");  // the same value at another scale is another document
+    plan.items.front().quantity = dec("2.0");  // the same value at another scale is another document
     EXPECT_EQ(plans_->put_plan(record_of(plan), t0 + std::chrono::hours{1}), put_outcome::changed);
     EXPECT_EQ(scalar("SELECT updated_at FROM billing_plans"), "2026-11-27T10:00:00.000Z");
 
@@ -363,23 +362,23 @@ TEST_F(plan_store_test, item_rows_of_removed_items_are_kept_for_the_periods_that
 
 TEST_F(plan_store_test, end_plan_ends_or_cancels_and_is_a_no_op_otherwise) {
     plans_->put_plan(record_of(simple_plan(contract_id(1), account_a)), t0);
-    EXPECT_FALSE(plans_->end_plan(contract_id(99), date_of("2026-06-30"), "gone", t0)) << "no such plan";
+    EXPECT_FALSE(plans_->end_plan(contract_id(99), day("2026-06-30"), "gone", t0)) << "no such plan";
 
-    EXPECT_TRUE(plans_->end_plan(contract_id(1), date_of("2026-06-30"), "not returned by Salesforce", t0));
+    EXPECT_TRUE(plans_->end_plan(contract_id(1), day("2026-06-30"), "not returned by Salesforce", t0));
     auto loaded = plans_->load_plan(contract_id(1));
     ASSERT_TRUE(loaded);
     EXPECT_EQ(loaded->status, "ended");
     EXPECT_EQ(loaded->ended_reason, "not returned by Salesforce");
-    EXPECT_EQ(loaded->plan.end, date_of("2026-06-30"));
+    EXPECT_EQ(loaded->plan.end, day("2026-06-30"));
     EXPECT_EQ(scalar("SELECT end_date FROM billing_plans"), "2026-06-30");
-    EXPECT_FALSE(plans_->end_plan(contract_id(1), date_of("2026-06-30"), "again", t0)) << "ends then already";
-    EXPECT_FALSE(plans_->end_plan(contract_id(1), date_of("2026-09-30"), "later", t0)) << "ends before";
-    EXPECT_TRUE(plans_->end_plan(contract_id(1), date_of("2026-03-31"), "earlier", t0));
-    EXPECT_EQ(plans_->load_plan(contract_id(1))->plan.end, date_of("2026-03-31"));
+    EXPECT_FALSE(plans_->end_plan(contract_id(1), day("2026-06-30"), "again", t0)) << "ends then already";
+    EXPECT_FALSE(plans_->end_plan(contract_id(1), day("2026-09-30"), "later", t0)) << "ends before";
+    EXPECT_TRUE(plans_->end_plan(contract_id(1), day("2026-03-31"), "earlier", t0));
+    EXPECT_EQ(plans_->load_plan(contract_id(1))->plan.end, day("2026-03-31"));
 
     // A re-sync that still ends by then keeps the plan ended; one that runs longer reactivates it.
     billing::billing_plan resynced = simple_plan(contract_id(1), account_a);
-    resynced.end = date_of("2026-02-28");
+    resynced.end = day("2026-02-28");
     EXPECT_EQ(plans_->put_plan(record_of(resynced), t0), put_outcome::changed);
     EXPECT_EQ(plans_->load_plan(contract_id(1))->status, "ended");
     EXPECT_EQ(plans_->load_plan(contract_id(1))->ended_reason, "earlier");
@@ -392,23 +391,23 @@ TEST_F(plan_store_test, end_plan_ends_or_cancels_and_is_a_no_op_otherwise) {
     EXPECT_FALSE(loaded->plan.end);
 
     // Ended before it started: cancelled, never billed.
-    EXPECT_TRUE(plans_->end_plan(contract_id(1), date_of("2025-12-15"), "contract withdrawn", t0));
+    EXPECT_TRUE(plans_->end_plan(contract_id(1), day("2025-12-15"), "contract withdrawn", t0));
     loaded = plans_->load_plan(contract_id(1));
     EXPECT_EQ(loaded->status, "cancelled");
     EXPECT_EQ(loaded->plan.end, loaded->plan.start);
-    EXPECT_FALSE(plans_->end_plan(contract_id(1), date_of("2025-11-30"), "again", t0)) << "already cancelled";
+    EXPECT_FALSE(plans_->end_plan(contract_id(1), day("2025-11-30"), "again", t0)) << "already cancelled";
     EXPECT_EQ(plans_->count_plans({}), 0u);
     EXPECT_TRUE(plans_->plan_ids_of("Contract", "contracts").empty());
 
     // An auto-renewing plan runs on past its initial term: ending it stops the renewal.
     billing::billing_plan renewing = simple_plan(contract_id(2), account_a);
-    renewing.end = date_of("2026-12-31");
+    renewing.end = day("2026-12-31");
     renewing.renewal.auto_renew = true;
     plans_->put_plan(record_of(renewing), t0);
-    EXPECT_TRUE(plans_->end_plan(contract_id(2), date_of("2027-03-31"), "terminated", t0));
+    EXPECT_TRUE(plans_->end_plan(contract_id(2), day("2027-03-31"), "terminated", t0));
     loaded = plans_->load_plan(contract_id(2));
     EXPECT_FALSE(loaded->plan.renewal.auto_renew);
-    EXPECT_EQ(billing::effective_end(loaded->plan), date_of("2027-03-31"));
+    EXPECT_EQ(billing::effective_end(loaded->plan), day("2027-03-31"));
 }
 
 TEST_F(plan_store_test, plan_ids_of_lists_the_plans_a_mapping_made) {
@@ -465,11 +464,11 @@ TEST_F(plan_store_test, for_each_plan_visits_plans_in_run_group_order_so_each_gr
         );
     }
     plans_->put_plan(record_of(simple_plan(contract_id(1), account_a)), t0);
-    plans_->end_plan(contract_id(1), date_of("2025-01-01"), "withdrawn", t0);
+    plans_->end_plan(contract_id(1), day("2025-01-01"), "withdrawn", t0);
     ASSERT_EQ(groups.size(), 8u);
 
     billing::run_options options;
-    options.cutoff = date_of("2026-01-01");
+    options.cutoff = day("2026-01-01");
     collecting_sink sink;
     billing::invoice_run run(options, sink);
     std::vector<std::string> visited;
@@ -545,7 +544,7 @@ TEST_F(plan_store_test, usage_is_upserted_by_external_id_and_loaded_by_date) {
     api.type = billing::charge_type::usage;
     api.timing = billing::billing_timing::in_arrears;
     api.price = plan.items.front().price;
-    api.vat = {"S", number("19")};
+    api.vat = {"S", dec("19")};
     plan.items.push_back(api);
     plans_->put_plan(record_of(plan), t0);
 
@@ -554,36 +553,36 @@ TEST_F(plan_store_test, usage_is_upserted_by_external_id_and_loaded_by_date) {
     row.plan_id = plan.id;
     row.item_key = "api";
     row.occurred_at = t0;
-    row.date = date_of("2026-01-31");  // the org calendar's day, not the UTC one
-    row.quantity = number("100");
+    row.date = day("2026-01-31");  // the org calendar's day, not the UTC one
+    row.quantity = dec("100");
     row.unique_key = "user-1";
     EXPECT_EQ(plans_->put_usage(row, t0), put_outcome::created);
     EXPECT_EQ(plans_->put_usage(row, t0), put_outcome::unchanged);
-    row.quantity = number("120.50");
+    row.quantity = dec("120.50");
     EXPECT_EQ(plans_->put_usage(row, t0), put_outcome::changed);
     usage_row second = row;
     second.external_id = "u-2";
-    second.date = date_of("2026-02-01");
+    second.date = day("2026-02-01");
     second.unique_key.clear();
     plans_->put_usage(second, t0);
     usage_row third = row;
     third.external_id = "u-3";
-    third.quantity = number("-3");
+    third.quantity = dec("-3");
     plans_->put_usage(third, t0);
 
-    const auto january = plans_->load_usage(plan.id, date_of("2026-01-01"), date_of("2026-01-31"));
+    const auto january = plans_->load_usage(plan.id, day("2026-01-01"), day("2026-01-31"));
     ASSERT_EQ(january.size(), 2u);
     EXPECT_EQ(january[0].plan_id, plan.id);
     EXPECT_EQ(january[0].item_key, "api");
-    EXPECT_EQ(january[0].date, date_of("2026-01-31"));
+    EXPECT_EQ(january[0].date, day("2026-01-31"));
     EXPECT_EQ(to_string(january[0].quantity), "120.5");
     EXPECT_EQ(january[0].unique_key, "user-1");
     EXPECT_LT(january[0].sequence, january[1].sequence);
-    EXPECT_EQ(january[1].quantity, number("-3"));
-    const auto february = plans_->load_usage(plan.id, date_of("2026-02-01"), date_of("2026-02-28"));
+    EXPECT_EQ(january[1].quantity, dec("-3"));
+    const auto february = plans_->load_usage(plan.id, day("2026-02-01"), day("2026-02-28"));
     ASSERT_EQ(february.size(), 1u);
     EXPECT_EQ(february[0].unique_key, "");
-    EXPECT_TRUE(plans_->load_usage(contract_id(5), date_of("2026-01-01"), date_of("2026-12-31")).empty());
+    EXPECT_TRUE(plans_->load_usage(contract_id(5), day("2026-01-01"), day("2026-12-31")).empty());
 
     row.external_id = "u-4";
     row.item_key = "storage";
