@@ -116,6 +116,7 @@ public:
     // (8 bytes per selected plan); each plan is then read and decoded on its own, and no statement is open
     // while `visit` runs, so `visit` may use this connection, including writes (load the plan state, save
     // drafts). A plan cancelled meanwhile is skipped; a plan changed meanwhile is visited as it is now.
+    // Plans written before schema version 4 have no document and are not visited (sync them again).
     void for_each_plan(
         const billing::run_selection& selection,
         const std::function<bool(const billing::billing_plan&)>& visit
@@ -132,7 +133,8 @@ public:
 
     // Upserts the usage record by external_id; its item is (row.plan_id, row.item_key). Throws store_error
     // naming both when the plan has no such item (sync the plan first). `unchanged` when item, quantity
-    // (with its scale), instant, date and unique key equal the stored ones.
+    // (by value: the column keeps canonical text, so 1.50 reads back as 1.5), instant, date and unique key
+    // equal the stored ones.
     put_outcome put_usage(const usage_row& row, instant now);
 
     // The plan's usage with a date in [from, to], as the engine takes it: sequence = the row id (order
