@@ -74,6 +74,43 @@ private:
     plan_store_access::connection& db_;
 };
 
+// One call's writes are all or nothing, also inside the caller's transaction (a savepoint there): a sync
+// batch that catches one plan's error and goes on must not commit half of that plan.
+class atomic_write {
+public:
+    atomic_write(sqlite_store& store, plan_store_access::connection& db) : db_(db) {
+        if (sqlite3_get_autocommit(db.db) != 0) {
+            tx_.emplace(store);
+        } else {
+            db.exec("SAVEPOINT plan_store", "cannot write to");
+            savepoint_ = true;
+        }
+    }
+    atomic_write(const atomic_write&) = delete;
+    atomic_write& operator=(const atomic_write&) = delete;
+    ~atomic_write() {
+        if (savepoint_) {
+            // Undoes this call only; the caller's transaction stays open. Nothing to report on failure:
+            // SQLite then has rolled back the whole transaction, which the caller's commit will say.
+            sqlite3_exec(db_.db, "ROLLBACK TO plan_store; RELEASE plan_store", nullptr, nullptr, nullptr);
+        }
+    }
+
+    void commit() {
+        if (tx_) {
+            tx_->commit();
+        } else if (savepoint_) {
+            db_.exec("RELEASE plan_store", "cannot write to");
+            savepoint_ = false;
+        }
+    }
+
+private:
+    plan_store_access::connection& db_;
+    std::optional<transaction> tx_;
+    bool savepoint_ = false;
+};
+
 // Ended plans keep their end through a re-sync that does not extend it (plan_store.hpp, put_plan).
 struct plan_status {
     std::string status = "active";
@@ -152,7 +189,7 @@ const std::string& count_sql(const billing::run_selection& s) {
 
 put_outcome plan_store::put_account(const account_record& account, instant now) {
     repository repo(*store_);
-    own_transaction tx(*store_, repo.db());
+    atomic_write tx(*store_, repo.connection());
     const std::string modstamp = instant_text(account.system_modstamp);
     const auto country = non_empty(account.billing_country);
     const auto vat_id = non_empty(account.vat_id);
@@ -204,7 +241,7 @@ put_outcome plan_store::put_plan(const plan_record& record, instant now) {
     const billing::billing_plan& incoming = record.plan;
     const std::string where = "billing plan " + incoming.id + " (" + record.source_object + ", mapping " +
                               (record.mapping_name.empty() ? std::string("none") : record.mapping_name) + ")";
-    own_transaction tx(*store_, repo.db());
+    atomic_write tx(*store_, repo.connection());
     const auto entity = repo.legal_entity_id(incoming.seller.id);
     if (!entity) {
         repo.fail(
@@ -384,7 +421,7 @@ std::optional<plan_record> plan_store::load_plan(std::string_view plan_id) {
 
 bool plan_store::end_plan(std::string_view plan_id, civil_date end, std::string_view reason, instant now) {
     repository repo(*store_);
-    own_transaction tx(*store_, repo.db());
+    atomic_write tx(*store_, repo.connection());
     std::int64_t row = 0;
     billing::billing_plan plan;
     {
@@ -483,7 +520,7 @@ std::vector<std::string> plan_store::plan_ids_of(
 
 put_outcome plan_store::put_usage(const usage_row& row, instant now) {
     repository repo(*store_);
-    own_transaction tx(*store_, repo.db());
+    atomic_write tx(*store_, repo.connection());
     std::int64_t item = 0;
     {
         statement_use q(
@@ -599,7 +636,7 @@ void plan_store::quarantine(
     for (const auto& p : problems) {
         list.emplace_back(p);
     }
-    own_transaction tx(*store_, repo.db());
+    atomic_write tx(*store_, repo.connection());
     statement_use q(
         repo.sql("INSERT INTO quarantine (object_name, record_id, reason, first_seen, last_seen, occurrences,"
                  " mapping_name, problems) VALUES (?1, ?2, ?3, ?4, ?4, 1, ?5, ?6)"
@@ -620,7 +657,7 @@ void plan_store::quarantine(
 
 bool plan_store::release(std::string_view object, std::string_view record_id) {
     repository repo(*store_);
-    own_transaction tx(*store_, repo.db());
+    atomic_write tx(*store_, repo.connection());
     statement_use q(repo.sql("DELETE FROM quarantine WHERE object_name = ?1 AND record_id = ?2"));
     q->bind(1, object);
     q->bind(2, record_id);

@@ -637,6 +637,29 @@ TEST_F(plan_store_test, writes_join_the_callers_transaction) {
     }
     EXPECT_EQ(scalar("SELECT count(*) FROM billing_plans"), "0");
     EXPECT_EQ(plans_->quarantine_count(), 0u);
+
+    // A plan that fails half way leaves nothing in the caller's transaction, which goes on.
+    {
+        transaction tx(*store_);
+        plans_->put_plan(record_of(simple_plan(contract_id(1), account_a)), t0);
+        billing::billing_plan broken = simple_plan(contract_id(2), account_b);
+        broken.items.push_back(broken.items.front());
+        broken.items.back().key = "late";
+        broken.items.back().start = day("2026-05-01");
+        broken.items.back().end = day("2026-04-30");  // refused by the plan_items CHECK, after the plan row
+        try {
+            plans_->put_plan(record_of(broken), t0);
+            FAIL() << "an item that ends before it starts must be refused";
+        } catch (const store_error& e) {
+            EXPECT_THAT(
+                e.what(),
+                HasSubstr("billing plan 800000000000002AAA (Contract, mapping contracts), item late")
+            );
+        }
+        tx.commit();
+    }
+    EXPECT_EQ(scalar("SELECT group_concat(source_record_id) FROM billing_plans"), contract_id(1));
+    EXPECT_EQ(scalar("SELECT count(*) FROM plan_items"), "1");
 }
 
 }  // namespace

@@ -9,7 +9,9 @@
 // billing_plans.source_record_id), an item by its key within the plan, the seller by the legal entity code.
 //
 // Transactions: every write runs in the caller's `transaction` when one is open, else in one of its own,
-// so a sync batch can commit its accounts, plans, cursor and quarantine entries together.
+// so a sync batch can commit its accounts, plans, cursor and quarantine entries together. Each call is all
+// or nothing even then (a savepoint): a call that throws leaves no part of its writes in the caller's
+// transaction, which may go on and commit the rest.
 // Errors: store_error (store_error.hpp); a missing account, contact or legal entity is named in the message.
 // Not thread-safe: one plan_store per sqlite_store connection, used by one thread at a time.
 
