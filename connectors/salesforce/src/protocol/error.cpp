@@ -35,6 +35,11 @@ public:
                 return "the replay id is no longer retained; catch up by polling, then follow anew";
             case errc::not_found:
                 return "Salesforce has no such object, record or field; check the name against the org";
+            case errc::job_failed:
+                return "the Bulk API job failed or was aborted";
+            case errc::job_timed_out:
+                return "the Bulk API job did not complete in time and was aborted; raise bulk_job_timeout or "
+                       "narrow the query";
         }
         return "unknown salesforce error";
     }

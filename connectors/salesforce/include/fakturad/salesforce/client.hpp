@@ -55,6 +55,10 @@ struct client_options {
     std::size_t multipart_threshold = 4U << 20U;  // files larger than this go one by one as multipart
     std::size_t file_batch_bytes = 8U << 20U;     // raw bytes of small files per collections call
     std::chrono::milliseconds streaming_timeout{130'000};  // CometD connect deadline; the server holds 110 s
+    std::uint64_t bulk_page_records = 50'000;              // Bulk 2.0 results per page (maxRecords)
+    std::chrono::milliseconds bulk_job_timeout{600'000};   // a Bulk 2.0 job not complete by then is aborted
+    std::chrono::milliseconds bulk_poll_first{1'000};  // wait before the first poll of a job, then doubled
+    std::chrono::milliseconds bulk_poll_cap{30'000};   // longest wait between two polls
 };
 
 // Called once per query page, in order; memory is bounded by a page.  Return false to stop the query
@@ -109,6 +113,23 @@ public:
 
     // SOQL query (include_deleted: queryAll), pages handed to `on_page` as they arrive.
     boost::asio::awaitable<boost::system::result<query_summary, call_error>> query(
+        std::string soql, page_handler on_page, bool include_deleted = false
+    );
+
+    // The same records as query(soql, on_page, include_deleted), read through a Bulk API 2.0 query job:
+    // for large first loads (one job, results pages of bulk_page_records rows, instead of one call per
+    // 2,000 rows).  Records have the REST shape (attributes.type, parent paths as nested objects, null
+    // for empty) but every value is a string: convert by the field's describe type.  Each page goes to
+    // `on_page` with page.done set on the last one and total_size the job's record count.
+    //
+    // The job is polled with doubling waits (bulk_poll_first .. bulk_poll_cap).  A job that is not
+    // complete within bulk_job_timeout of its creation is aborted (errc::job_timed_out); one that ends
+    // Failed or Aborted fails with errc::job_failed and the job's errorMessage.  SOQL Salesforce refuses
+    // outright (syntax, unknown field) fails at creation with errc::request_rejected and its message.
+    // Each HTTP call has the call_timeout deadline.  After the results were read (or reading stopped) the
+    // job is deleted; a failed delete is ignored (Salesforce deletes finished jobs after 7 days).
+    // Bulk 2.0 SOQL has no subqueries, aggregates, OFFSET or TYPEOF.
+    boost::asio::awaitable<boost::system::result<query_summary, call_error>> bulk_query(
         std::string soql, page_handler on_page, bool include_deleted = false
     );
 

@@ -26,6 +26,8 @@ enum class errc : std::uint8_t {
     stopped_by_caller,      // a page handler asked to stop
     replay_id_invalid,      // the change-event replay id is no longer retained: catch up by polling
     not_found,              // 404 NOT_FOUND: no such object, record or external-ID field in the org
+    job_failed,             // a Bulk API job ended Failed or Aborted (the job's errorMessage, if any)
+    job_timed_out,          // a Bulk API job was not complete within bulk_job_timeout; it was aborted
 };
 
 [[nodiscard]] const std::error_category& salesforce_category() noexcept;
