@@ -227,6 +227,7 @@ constexpr std::array results{
     result_info{wt::sync_error, "code", rt::text, "error code"},
     result_info{wt::sync_error, "message", rt::text, "what is wrong and what to do"},
     result_info{wt::sync_error, "occurred_at", rt::instant, "when it was found"},
+    result_info{wt::sync_error, "mapping", rt::text, "name of the mapping that read the record"},
 };
 
 }  // namespace
