@@ -114,7 +114,7 @@ const vies_settings& vs(const settings& s) {
     return *s.vies;
 }
 
-const std::array<key_spec, 62> table{{
+const std::array<key_spec, 63> table{{
     // instance ------------------------------------------------------------------------------------------
     {.path = "instance",
      .type = value_type::section,
@@ -510,6 +510,23 @@ const std::array<key_spec, 62> table{{
                     "Salesforce).",
      .apply = [](settings& s, const value& v) { bs(s).output_dir = std::get<std::filesystem::path>(v); },
      .render = [](const settings& s) { return path_text(bs(s).output_dir); }},
+    {.path = "billing.exchange_rates",
+     .type = value_type::existing_path,
+     .need = presence::optional,
+     .description =
+         "EUR value of one unit of each other invoice currency, by the date it applies from (the "
+         "monthly rates the tax office publishes, § 16 Abs. 6 UStG); a German seller states the VAT "
+         "of a foreign-currency invoice also in EUR.",
+     .apply =
+         [](settings& s, const value& v) {
+             if (const auto* p = std::get_if<std::filesystem::path>(&v)) {
+                 bs(s).exchange_rates = *p;
+             }
+         },
+     .render =
+         [](const settings& s) {
+             return bs(s).exchange_rates ? path_text(*bs(s).exchange_rates) : std::optional<std::string>();
+         }},
     {.path = "billing.pdf_template",
      .type = value_type::existing_path,
      .need = presence::optional,

@@ -1,7 +1,10 @@
 #include "daemon_app.hpp"
 
+#include "billing_context.hpp"
 #include "control_server.hpp"
+#include "ctl_invoice_pdf.hpp"
 #include "fakturad/config/loader.hpp"
+#include "fakturad/core/cron.hpp"
 #include "fakturad/core/metrics.hpp"
 #include "fakturad/core/units.hpp"
 #include "fakturad/core/vat_id.hpp"
@@ -9,13 +12,22 @@
 #include "fakturad/daemon/control_protocol.hpp"
 #include "fakturad/net/http_client.hpp"
 #include "fakturad/salesforce/client.hpp"
+#include "fakturad/salesforce/soql.hpp"
+#include "fakturad/store/invoice_run_store.hpp"
+#include "fakturad/store/invoice_store.hpp"
+#include "fakturad/store/plan_store.hpp"
 #include "fakturad/store/sqlite_store.hpp"
 #include "fakturad/store/vat_check_store.hpp"
 #include "fakturad/vies/client.hpp"
 #include "instance_lock.hpp"
+#include "invoice_run_job.hpp"
+#include "invoice_writeback.hpp"
+#include "org_binding.hpp"
+#include "salesforce_setup.hpp"
 #include "salesforce_writeback.hpp"
 #include "status_report.hpp"
 #include "stderr_logger.hpp"
+#include "sync_job.hpp"
 #include "system_clock.hpp"
 #include "systemd_notifier.hpp"
 #include "task_group.hpp"
@@ -33,17 +45,25 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <date/tz.h>
 
 #include <unistd.h>
 
+#include <atomic>
+#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <random>
+#include <set>
+#include <sstream>
 #include <string>
 
 namespace fakturad::daemon {
@@ -151,6 +171,17 @@ private:
     awaitable<void> writeback_loop();
     awaitable<bool> writeback_batch();
     awaitable<void> run_vat_checks();
+    awaitable<void> sync_loop();
+    awaitable<void> change_loop();
+    awaitable<void> schedule_loop();
+    awaitable<void> resume_interrupted_run();
+    awaitable<control_response> start_invoice_run(store::run_request request);
+    awaitable<control_response> invoice_run_status(std::int64_t id);
+    awaitable<control_response> resync(std::string body);
+    awaitable<void> run_in_background(store::run_request request, std::int64_t run_id);
+    awaitable<std::size_t> deliver_invoices(std::vector<const store::outbox_message*> messages, instant now);
+    civil_date local_today() const;
+    void wake_sync();
     awaitable<void> reload();
     awaitable<void> shutdown();
     awaitable<control_response> handle(control_request request);
@@ -179,6 +210,24 @@ private:
     std::unique_ptr<net::http_client> sf_http_;
     std::unique_ptr<salesforce::random_source> sf_random_;
     std::unique_ptr<salesforce::client> sf_;
+    // Billing (config `billing`): sellers, tax rules, number ranges; the PDF maker when a template is set.
+    std::optional<billing_context> billing_;
+    std::optional<invoice_pdf_maker> pdf_;
+    // The sync (config `salesforce` + `mappings`): bound mappings, the job, its status (I/O thread only).
+    std::unique_ptr<mapping::bound_set> mappings_;
+    std::unique_ptr<sync_job> sync_;
+    sync_status sync_status_;
+    std::unique_ptr<asio::steady_timer> sync_wake_;
+    std::map<std::string, std::set<std::string>> pending_changes_;  // object -> record ids from events
+    // The invoice run in progress, if any (one at a time).
+    struct active_run {
+        std::int64_t id = 0;
+        std::atomic<bool> cancel{false};
+        std::mutex mutex;
+        run_progress progress;  // guarded by mutex: written by the run's pool thread
+        bool done = false;
+    };
+    std::shared_ptr<active_run> run_;
     std::string state_ = "starting";
     instant started_at_;
     std::chrono::steady_clock::time_point started_mono_;
@@ -193,9 +242,20 @@ private:
 
 void daemon_app::spawn_owned(std::string_view name, awaitable<void> task) {
     asio::co_spawn(ioc_, std::move(task), tasks_.adapt([this, job = std::string(name)](std::exception_ptr e) {
-        if (e) {
-            log_.error("background job failed", {{"job", job}, {"err", error_text(e)}});
+        if (!e) {
+            return;
         }
+        // A job cancelled at shutdown ends with operation_aborted: that is how it was asked to stop.
+        try {
+            std::rethrow_exception(e);
+        } catch (const boost::system::system_error& se) {
+            if (se.code() == asio::error::operation_aborted && state_ == "stopping") {
+                log_.debug("background job stopped", {{"job", job}});
+                return;
+            }
+        } catch (...) {
+        }
+        log_.error("background job failed", {{"job", job}, {"err", error_text(e)}});
     }));
 }
 
@@ -215,6 +275,27 @@ int daemon_app::run() {
         );
         if (cfg.salesforce) {
             sf_ = make_salesforce_client(*cfg.salesforce);
+        }
+        if (cfg.billing) {
+            billing_ = billing_context::load(*cfg.billing);
+            if (cfg.billing->pdf_template) {
+                std::ostringstream err;
+                pdf_ =
+                    invoice_pdf_maker::load(*cfg.billing->pdf_template, "/usr/share/color/icc/sRGB.icc", err);
+                if (!pdf_) {
+                    throw std::runtime_error("billing.pdf_template: " + err.str());
+                }
+            }
+            store::invoice_store invoices(*store_);
+            for (const auto& seller : billing_->legal_entities()) {
+                store::legal_entity_record e;
+                e.code = seller.id;
+                e.name = seller.name;
+                e.country = seller.country;
+                e.vat_id = seller.vat_id;
+                e.tax_number = seller.tax_number;
+                invoices.put_legal_entity(e, clock_.now());
+            }
         }
         if (cfg.vies) {
             net::http_client_options http_options;
@@ -282,6 +363,15 @@ awaitable<void> daemon_app::main_loop() {
     }
     if (sf_) {
         spawn_owned("salesforce-writeback", writeback_loop());
+        if (!config_->mappings.empty()) {
+            spawn_owned("sync", sync_loop());
+        }
+    }
+    if (billing_) {
+        spawn_owned("invoice-run-resume", resume_interrupted_run());
+        if (config_->billing->schedule) {
+            spawn_owned("invoice-schedule", schedule_loop());
+        }
     }
     if (notifier_.watchdog_ping_interval()) {
         spawn_owned("watchdog", watchdog_loop());
@@ -484,43 +574,13 @@ awaitable<void> daemon_app::run_vat_checks() {
     }
 }
 
-class mt_random final : public salesforce::random_source {
-public:
-    mt_random() : engine_(std::random_device{}()) {}
-    std::uint64_t below(std::uint64_t n) override {
-        return std::uniform_int_distribution<std::uint64_t>(0, n - 1)(engine_);
-    }
-
-private:
-    std::mt19937_64 engine_;
-};
-
 std::unique_ptr<salesforce::client> daemon_app::make_salesforce_client(const config::salesforce_settings& sf
 ) {
     net::http_client_options http_options;
     http_options.ca_file = sf.ca_file;
     sf_http_ = std::make_unique<net::http_client>(ioc_.get_executor(), http_options);
     sf_random_ = std::make_unique<mt_random>();
-    salesforce::client_options options;
-    const std::string token_url = sf.login_url + "/services/oauth2/token";
-    if (sf.auth.flow == config::salesforce_auth_settings::flow_kind::jwt_bearer) {
-        salesforce::jwt_bearer_credentials c;
-        c.token_url = token_url;
-        c.consumer_key = sf.auth.client_id;
-        c.username = sf.auth.username;
-        c.audience = sf.login_url;
-        c.private_key_pem = secret<std::string>(sf.auth.private_key->value.expose());
-        options.credentials = std::move(c);
-    } else {
-        salesforce::client_credentials c;
-        c.token_url = token_url;
-        c.client_id = sf.auth.client_id;
-        c.client_secret = secret<std::string>(sf.auth.client_secret->value.expose());
-        options.credentials = std::move(c);
-    }
-    options.api_version = "v" + sf.api_version;
-    options.call_timeout = sf.request_timeout;
-    options.max_api_share = static_cast<double>(sf.api_share_limit_bp) / 10000.0;
+    const auto options = salesforce_client_options(sf);
     return std::make_unique<salesforce::client>(*sf_http_, options, clock_, *sf_random_);
 }
 
@@ -579,8 +639,30 @@ awaitable<bool> daemon_app::writeback_batch() {
     std::vector<settle> settled;
     std::vector<boost::json::object> records;
     std::vector<const store::outbox_message*> sent;
+    std::vector<const store::outbox_message*> invoices;
+    // Generic upserts (sync errors): grouped by object and external id field, one collection call each.
+    std::map<
+        std::pair<std::string, std::string>,
+        std::vector<std::pair<const store::outbox_message*, boost::json::object>>>
+        upserts;
     for (const auto& m : messages) {
         std::string problem;
+        if (m.kind == invoice_writeback_kind) {
+            invoices.push_back(&m);
+            continue;
+        }
+        if (m.kind == sync_error_writeback_kind) {
+            boost::system::error_code ec;
+            const auto doc = boost::json::parse(m.payload, ec);
+            if (ec || !doc.is_object() || !doc.as_object().contains("record")) {
+                settled.push_back({m.id, false, "malformed outbox payload", std::nullopt});
+                continue;
+            }
+            const auto& o = doc.as_object();
+            upserts[{std::string(o.at("object").as_string()), std::string(o.at("external_id").as_string())}]
+                .emplace_back(&m, o.at("record").as_object());
+            continue;
+        }
         if (m.kind != vat_check_kind) {
             settled.push_back(
                 {m.id,
@@ -597,6 +679,31 @@ awaitable<bool> daemon_app::writeback_batch() {
         }
         records.push_back(std::move(*record));
         sent.push_back(&m);
+    }
+    for (auto& [target, group] : upserts) {
+        std::vector<boost::json::object> group_records;
+        for (auto& entry : group) {
+            group_records.push_back(std::move(entry.second));
+        }
+        auto call = sf_->upsert(target.first, target.second, std::move(group_records));
+        const auto report = co_await std::move(call);
+        for (std::size_t i = 0; i < group.size(); ++i) {
+            const auto* m = group[i].first;
+            if (!report) {
+                settled.push_back({m->id, false, report.error().describe(), retry_time(*m, false, now)});
+            } else if (i < report->records.size() && report->records[i].success) {
+                settled.push_back({m->id, true, {}, std::nullopt});
+            } else {
+                const auto& r = i < report->records.size() ? report->records[i] : salesforce::record_result{};
+                settled.push_back(
+                    {m->id, false, r.describe(target.first, target.second), retry_time(*m, false, now)}
+                );
+            }
+        }
+    }
+    if (!invoices.empty()) {
+        auto delivered = deliver_invoices(invoices, now);
+        co_await std::move(delivered);
     }
     std::size_t failed = 0;
     if (!records.empty()) {
@@ -647,6 +754,544 @@ awaitable<bool> daemon_app::writeback_batch() {
          {"failed", std::to_string(failed)}}
     );
     co_return messages.size() == batch;
+}
+
+civil_date daemon_app::local_today() const {
+    const auto* zone = date::locate_zone(config_->instance.time_zone);
+    const auto day = std::chrono::floor<date::days>(zone->to_local(clock_.now()));
+    const date::year_month_day ymd{day};
+    return civil_date{
+        std::chrono::year{static_cast<int>(ymd.year())},
+        std::chrono::month{static_cast<unsigned>(ymd.month())},
+        std::chrono::day{static_cast<unsigned>(ymd.day())}};
+}
+
+void daemon_app::wake_sync() {
+    if (sync_wake_) {
+        sync_wake_->cancel();
+    }
+}
+
+std::string counts_text(const sync_counts& c) {
+    return "fetched " + std::to_string(c.fetched) + ", created " + std::to_string(c.created) + ", changed " +
+           std::to_string(c.changed) + ", ended " + std::to_string(c.ended) + ", quarantined " +
+           std::to_string(c.quarantined) + ", usage " + std::to_string(c.usage);
+}
+
+boost::json::object report_json(const sync_report& r) {
+    boost::json::array changes;
+    for (const auto& c : r.changes) {
+        changes.emplace_back(c);
+    }
+    boost::json::array errors;
+    for (const auto& e : r.errors) {
+        errors.emplace_back(e);
+    }
+    return boost::json::object{
+        {"fetched", r.counts.fetched},
+        {"created", r.counts.created},
+        {"changed", r.counts.changed},
+        {"unchanged", r.counts.unchanged},
+        {"ended", r.counts.ended},
+        {"quarantined", r.counts.quarantined},
+        {"released", r.counts.released},
+        {"usage", r.counts.usage},
+        {"changes", std::move(changes)},
+        {"errors", std::move(errors)},
+    };
+}
+
+// Binds the mapping files to the org (retrying while the org cannot be reached), then syncs: a pass every
+// salesforce.poll_interval, and at once when change events name records.
+awaitable<void> daemon_app::sync_loop() {
+    co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
+    const std::shared_ptr<const config::settings> cfg = config_;
+    sync_wake_ = std::make_unique<asio::steady_timer>(ioc_);
+    auto cancelled = [&]() -> awaitable<bool> {
+        co_return (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none;
+    };
+    std::vector<std::filesystem::path> files;
+    for (const auto& m : cfg->mappings) {
+        files.push_back(m.path);
+    }
+    for (;;) {
+        sync_status_.state = "binding mappings";
+        auto binding = bind_mapping_files(*sf_, files);
+        auto bound = co_await std::move(binding);
+        if (bound.set) {
+            mappings_ = std::make_unique<mapping::bound_set>(std::move(*bound.set));
+            break;
+        }
+        if (!bound.org_unreachable) {
+            sync_status_.state = "mapping errors";
+            sync_status_.detail = std::to_string(bound.problems.size()) +
+                                  " problem(s); fix the mapping files and restart (fakturactl mapping check)";
+            for (const auto& p : bound.problems) {
+                log_.error("mapping problem", {{"job", "sync"}, {"err", p}});
+                if (sync_status_.mapping_problems.size() < 20) {
+                    sync_status_.mapping_problems.push_back(p);
+                }
+            }
+            co_return;
+        }
+        sync_status_.detail = bound.problems.empty() ? std::string{} : bound.problems.front();
+        log_.warn("cannot describe the org yet; retrying", {{"job", "sync"}, {"err", sync_status_.detail}});
+        sync_wake_->expires_after(cfg->salesforce->poll_interval);
+        co_await sync_wake_->async_wait(tuple_awaitable);
+        if (co_await cancelled()) {
+            co_return;
+        }
+    }
+    sync_options options;
+    options.time_zone = cfg->instance.time_zone;
+    static const billing_context no_billing = billing_context{};
+    sync_ = std::make_unique<sync_job>(
+        *sf_,
+        [this](std::function<void(store::sqlite_store&)> work) -> awaitable<void> {
+            auto job = [work = std::move(work)](store::sqlite_store& db) { work(db); };
+            co_await on_store(std::move(job));
+        },
+        *mappings_,
+        billing_ ? *billing_ : no_billing,
+        options,
+        log_,
+        [this] { return clock_.now(); }
+    );
+    sync_status_.state = "running";
+    if (cfg->salesforce->change_events) {
+        spawn_owned("change-events", change_loop());
+    }
+    for (;;) {
+        try {
+            auto pending = std::exchange(pending_changes_, {});
+            for (auto& [object, ids] : pending) {
+                auto records = sync_->sync_records(object, std::vector<std::string>(ids.begin(), ids.end()));
+                const auto r = co_await std::move(records);
+                log_.info(
+                    "change events synced",
+                    {{"job", "sync"}, {"object", object}, {"result", counts_text(r.counts)}}
+                );
+            }
+            auto pass = sync_->run_pass();
+            const auto report = co_await std::move(pass);
+            sync_status_.detail = "last pass: " + counts_text(report.counts);
+            for (const auto& e : report.errors) {
+                log_.warn("sync step failed; repeated next pass", {{"job", "sync"}, {"err", e}});
+            }
+            if (report.counts.created + report.counts.changed + report.counts.ended +
+                    report.counts.quarantined + report.counts.usage >
+                0) {
+                log_.info("sync pass", {{"job", "sync"}, {"result", counts_text(report.counts)}});
+            }
+        } catch (const std::exception& e) {
+            log_.warn("sync pass failed; next try at the next poll", {{"job", "sync"}, {"err", e.what()}});
+        }
+        if (pending_changes_.empty()) {
+            sync_wake_->expires_after(cfg->salesforce->poll_interval);
+            co_await sync_wake_->async_wait(tuple_awaitable);
+        }
+        if (co_await cancelled()) {
+            co_return;
+        }
+    }
+}
+
+// Follows Change Data Capture events; the sync re-reads the records they name (fakturad's own writes are
+// skipped). Polling stays the safety net: an event missed while disconnected is found by the next poll.
+awaitable<void> daemon_app::change_loop() {
+    co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
+    asio::steady_timer pause(ioc_);
+    for (;;) {
+        auto on_events = [this](std::vector<salesforce::change_event>& events) {
+            for (const auto& e : events) {
+                if (e.own_write) {
+                    continue;
+                }
+                const auto* header = e.payload.if_contains("ChangeEventHeader");
+                if (header == nullptr || !header->is_object()) {
+                    continue;
+                }
+                const auto* entity = header->as_object().if_contains("entityName");
+                const auto* ids = header->as_object().if_contains("recordIds");
+                if (entity == nullptr || !entity->is_string() || ids == nullptr || !ids->is_array()) {
+                    continue;
+                }
+                for (const auto& id : ids->as_array()) {
+                    if (id.is_string()) {
+                        pending_changes_[std::string(entity->as_string())].insert(std::string(id.as_string())
+                        );
+                    }
+                }
+            }
+            wake_sync();
+            return true;
+        };
+        auto follow = sf_->follow_changes("/data/ChangeEvents", salesforce::replay_new_only, on_events);
+        auto result = co_await std::move(follow);
+        if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) {
+            co_return;
+        }
+        if (!result) {
+            log_.warn(
+                "change events interrupted; polling covers the gap",
+                {{"job", "change-events"}, {"err", result.error().describe()}}
+            );
+        }
+        pause.expires_after(std::chrono::seconds(30));
+        auto [ec] = co_await pause.async_wait(tuple_awaitable);
+        if (ec) {
+            co_return;
+        }
+    }
+}
+
+// Starts the scheduled runs: at each time the cron schedule names (instance.time_zone), a run for that day
+// unless one was started for it already (a restart at 02:00:30 does not bill twice; the store would refuse
+// the periods anyway).
+awaitable<void> daemon_app::schedule_loop() {
+    co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
+    const std::shared_ptr<const config::settings> cfg = config_;
+    auto parsed = cron_schedule::parse(*cfg->billing->schedule);
+    const auto schedule = std::get<cron_schedule>(std::move(parsed));  // validated by the loader
+    const auto* zone = date::locate_zone(cfg->instance.time_zone);
+    asio::steady_timer timer(ioc_);
+    auto local_now = [&] {
+        return std::chrono::local_seconds{
+            std::chrono::floor<std::chrono::seconds>(zone->to_local(clock_.now())).time_since_epoch()};
+    };
+    auto next = schedule.next_after(local_now());
+    while (next) {
+        const auto wait = *next - local_now();
+        if (wait > std::chrono::seconds(0)) {
+            // Wake at least every minute: the wall clock may jump (NTP, suspend) while the timer is steady.
+            timer.expires_after(std::min<std::chrono::steady_clock::duration>(wait, std::chrono::minutes(1)));
+            auto [ec] = co_await timer.async_wait(tuple_awaitable);
+            if (ec) {
+                co_return;
+            }
+            continue;
+        }
+        const auto day = std::chrono::floor<std::chrono::days>(*next);
+        const civil_date cutoff{day};
+        store::run_request request;
+        request.cutoff = cutoff;
+        request.finalize = cfg->billing->finalize == config::billing_settings::finalize_kind::immediately;
+        request.started_by = "schedule";
+        auto exists = [cutoff](store::sqlite_store& db) {
+            return store::invoice_run_store(db).scheduled_run_exists(cutoff);
+        };
+        if (!co_await on_store(exists) && !(run_ && !run_->done)) {
+            log_.info("scheduled invoice run", {{"job", "invoice-run"}, {"cutoff", format_iso_date(cutoff)}});
+            auto start = start_invoice_run(request);
+            const auto answer = co_await std::move(start);
+            if (answer.status >= 300) {
+                log_.error(
+                    "scheduled invoice run not started", {{"job", "invoice-run"}, {"err", answer.body}}
+                );
+            }
+        }
+        next = schedule.next_after(*next);
+    }
+}
+
+awaitable<void> daemon_app::resume_interrupted_run() {
+    auto find = [](store::sqlite_store& db) { return store::invoice_run_store(db).running(); };
+    auto left = co_await on_store(find);
+    if (!left) {
+        co_return;
+    }
+    log_.warn(
+        "resuming an invoice run the daemon did not finish",
+        {{"job", "invoice-run"},
+         {"run_id", std::to_string(left->id)},
+         {"cutoff", format_iso_date(left->request.cutoff)}}
+    );
+    run_ = std::make_shared<active_run>();
+    run_->id = left->id;
+    co_await run_in_background(left->request, left->id);
+}
+
+// Runs an invoice run on a pool thread with a connection of its own, so that status, sync and write-back
+// go on meanwhile (SQLite WAL: readers beside the one writer; writers take turns).
+awaitable<void> daemon_app::run_in_background(store::run_request request, std::int64_t run_id) {
+    auto run = run_;
+    const std::shared_ptr<const config::settings> cfg = config_;
+    auto job = [this, run, request, run_id, cfg]() -> awaitable<run_outcome> {
+        store::sqlite_options options{cfg->store.path, cfg->store.busy_timeout, cfg->store.synchronous_full};
+        options.recover_in_flight = false;
+        auto db = store::sqlite_store::open(options, log_);
+        run_hooks hooks;
+        hooks.now = [this] { return clock_.now(); };
+        hooks.on_progress = [run](const run_progress& p) {
+            const std::lock_guard lock(run->mutex);
+            run->progress = p;
+        };
+        hooks.cancel = &run->cancel;
+        co_return execute_invoice_run(db, *billing_, request, run_id, hooks);
+    };
+    std::string failure;
+    try {
+        const auto outcome = co_await asio::co_spawn(pool_, std::move(job), use_awaitable);
+        log_.info(
+            "invoice run finished",
+            {{"job", "invoice-run"},
+             {"run_id", std::to_string(run_id)},
+             {"state", outcome.state},
+             {"plans", std::to_string(outcome.progress.done)},
+             {"drafts", std::to_string(outcome.progress.drafts)},
+             {"finalized", std::to_string(outcome.progress.finalized)},
+             {"failed", std::to_string(outcome.progress.failed)}}
+        );
+        for (const auto& f : outcome.failures) {
+            log_.warn(
+                "plan not billed", {{"job", "invoice-run"}, {"run_id", std::to_string(run_id)}, {"err", f}}
+            );
+        }
+    } catch (const std::exception& e) {
+        failure = e.what();
+    }
+    if (!failure.empty()) {
+        log_.error(
+            "invoice run failed",
+            {{"job", "invoice-run"}, {"run_id", std::to_string(run_id)}, {"err", failure}}
+        );
+        auto mark = [run_id, &failure, this](store::sqlite_store& db) {
+            try {
+                store::invoice_run_store(db).finish(run_id, "failed", failure, clock_.now());
+            } catch (const std::exception&) {
+                // The row stays 'running' and is resumed at the next start.
+            }
+        };
+        co_await on_store(mark);
+    }
+    const std::lock_guard lock(run->mutex);
+    run->done = true;
+}
+
+awaitable<control_response> daemon_app::start_invoice_run(store::run_request request) {
+    if (!billing_) {
+        co_return control_response{
+            409, "application/json", error_body("no billing section in the configuration")};
+    }
+    if (run_ && !run_->done) {
+        co_return control_response{
+            409,
+            "application/json",
+            error_body("invoice run " + std::to_string(run_->id) + " is in progress; wait for it")};
+    }
+    if (request.dry_run) {
+        const std::shared_ptr<const config::settings> cfg = config_;
+        auto job = [this, request, cfg]() -> awaitable<run_outcome> {
+            store::sqlite_options options{
+                cfg->store.path, cfg->store.busy_timeout, cfg->store.synchronous_full};
+            options.recover_in_flight = false;
+            auto db = store::sqlite_store::open(options, log_);
+            run_hooks hooks;
+            hooks.now = [this] { return clock_.now(); };
+            co_return execute_invoice_run(db, *billing_, request, std::nullopt, hooks);
+        };
+        const auto outcome = co_await asio::co_spawn(pool_, std::move(job), use_awaitable);
+        boost::json::array drafts;
+        for (const auto& d : outcome.drafts) {
+            drafts.push_back(boost::json::object{
+                {"account_id", d.account_id},
+                {"account", d.account_name},
+                {"currency", d.currency},
+                {"lines", d.lines},
+                {"net", d.net},
+                {"gross", d.gross}});
+        }
+        boost::json::array failures;
+        for (const auto& f : outcome.failures) {
+            failures.emplace_back(f);
+        }
+        co_return control_response{
+            200,
+            "application/json",
+            boost::json::serialize(boost::json::object{
+                {"dry_run", true},
+                {"plans", outcome.progress.done},
+                {"drafts", std::move(drafts)},
+                {"failed", outcome.progress.failed},
+                {"failures", std::move(failures)}})};
+    }
+    auto start = [request, this](store::sqlite_store& db) {
+        const auto count = store::plan_store(db).count_plans(request.selection);
+        return store::invoice_run_store(db).start(request, static_cast<std::int64_t>(count), clock_.now());
+    };
+    const auto run_id = co_await on_store(start);
+    run_ = std::make_shared<active_run>();
+    run_->id = run_id;
+    spawn_owned("invoice-run", run_in_background(request, run_id));
+    co_return control_response{
+        202, "application/json", boost::json::serialize(boost::json::object{{"run_id", run_id}})};
+}
+
+awaitable<control_response> daemon_app::invoice_run_status(std::int64_t id) {
+    auto load = [id](store::sqlite_store& db) { return store::invoice_run_store(db).load(id); };
+    const auto row = co_await on_store(load);
+    if (!row) {
+        co_return control_response{
+            404, "application/json", error_body("no invoice run " + std::to_string(id))};
+    }
+    boost::json::object o{
+        {"run_id", row->id},
+        {"cutoff", format_iso_date(row->request.cutoff)},
+        {"state", row->state},
+        {"selected", row->plans_selected},
+        {"done", row->progress_done},
+        {"drafts", row->drafts_created},
+        {"finalized", row->invoices_finalized},
+        {"failed", row->plans_failed},
+        {"error", row->error ? boost::json::value(*row->error) : boost::json::value(nullptr)}};
+    if (run_ && run_->id == id && !run_->done) {
+        const std::lock_guard lock(run_->mutex);
+        o["done"] = run_->progress.done;
+        o["drafts"] = run_->progress.drafts;
+        o["finalized"] = run_->progress.finalized;
+        o["failed"] = run_->progress.failed;
+    }
+    co_return control_response{200, "application/json", boost::json::serialize(o)};
+}
+
+awaitable<control_response> daemon_app::resync(std::string body) {
+    if (!sync_) {
+        co_return control_response{
+            409,
+            "application/json",
+            error_body("the sync is not running: " + sync_status_.state + " (see fakturactl status)")};
+    }
+    resync_request request;
+    boost::system::error_code ec;
+    const auto doc = boost::json::parse(body.empty() ? std::string("{}") : body, ec);
+    if (ec || !doc.is_object()) {
+        co_return control_response{400, "application/json", error_body("the body must be a JSON object")};
+    }
+    const auto& o = doc.as_object();
+    if (const auto* v = o.if_contains("object"); v != nullptr && v->is_string()) {
+        request.object = std::string(v->as_string());
+    }
+    if (const auto* v = o.if_contains("id"); v != nullptr && v->is_string()) {
+        request.record_id = std::string(v->as_string());
+    }
+    if (const auto* v = o.if_contains("since"); v != nullptr && v->is_string()) {
+        request.since = salesforce::parse_salesforce_datetime(v->as_string());
+        if (!request.since) {
+            co_return control_response{
+                400, "application/json", error_body("since: expected a time like 2026-11-01T00:00:00Z")};
+        }
+    }
+    auto run = sync_->resync(request);
+    const auto report = co_await std::move(run);
+    co_return control_response{200, "application/json", boost::json::serialize(report_json(report))};
+}
+
+// Delivers finalized documents (outbox kind salesforce.invoice): renders the package on the store strand,
+// then upserts the invoice, its lines and the plans' billed-through dates and uploads the files. Each step
+// is idempotent, so a message that fails half way is simply repeated later.
+awaitable<std::size_t> daemon_app::deliver_invoices(
+    std::vector<const store::outbox_message*> messages, instant now
+) {
+    std::size_t failed = 0;
+    const std::shared_ptr<const config::settings> cfg = config_;
+    for (const auto* m : messages) {
+        std::string error;
+        try {
+            boost::system::error_code ec;
+            const auto doc = boost::json::parse(m->payload, ec);
+            const auto* id_value =
+                !ec && doc.is_object() ? doc.as_object().if_contains("invoice_id") : nullptr;
+            if (id_value == nullptr || !id_value->is_int64()) {
+                error = "malformed outbox payload";
+            } else if (!mappings_ || !mappings_->writeback) {
+                error = sync_ ? "the mapping files have no writeback section"
+                              : "the mappings are not bound to the org yet";
+            } else if (!cfg->billing) {
+                error = "no billing section in the configuration";
+            } else {
+                const auto id = id_value->as_int64();
+                auto build = [&](store::sqlite_store& db) {
+                    return build_invoice_package(
+                        db, id, *mappings_->writeback, pdf_ ? &*pdf_ : nullptr, cfg->billing->output_dir
+                    );
+                };
+                auto pkg = co_await on_store(build);
+                for (const auto& p : pkg.problems) {
+                    log_.warn("document not rendered", {{"job", "salesforce-writeback"}, {"err", p}});
+                }
+                auto check = [&error](const auto& report, const std::string& object, const std::string& key) {
+                    if (!report) {
+                        error = report.error().describe();
+                        return false;
+                    }
+                    for (const auto& r : report->records) {
+                        if (!r.success) {
+                            error = r.describe(object, key);
+                            return false;
+                        }
+                    }
+                    return true;
+                };
+                bool ok = true;
+                if (!pkg.invoice.record.empty()) {
+                    auto call =
+                        sf_->upsert(pkg.invoice.object, pkg.invoice.external_id, {pkg.invoice.record});
+                    ok = check(co_await std::move(call), pkg.invoice.object, pkg.invoice.external_id);
+                }
+                if (ok && !pkg.lines.empty()) {
+                    std::vector<boost::json::object> lines;
+                    for (auto& l : pkg.lines) {
+                        lines.push_back(std::move(l.record));
+                    }
+                    auto call = sf_->upsert(
+                        pkg.lines.front().object, pkg.lines.front().external_id, std::move(lines)
+                    );
+                    ok = check(
+                        co_await std::move(call), pkg.lines.front().object, pkg.lines.front().external_id
+                    );
+                }
+                if (ok && !pkg.files.empty()) {
+                    auto call = sf_->upload_files(std::move(pkg.files));
+                    ok = check(co_await std::move(call), "ContentVersion", "PathOnClient");
+                }
+                for (auto& p : pkg.plans) {
+                    if (!ok) {
+                        break;
+                    }
+                    auto call = sf_->upsert(p.object, "Id", {std::move(p.record)});
+                    ok = check(co_await std::move(call), p.object, "Id");
+                }
+                if (ok) {
+                    log_.info(
+                        "invoice written to Salesforce",
+                        {{"job", "salesforce-writeback"},
+                         {"number", pkg.number},
+                         {"lines", std::to_string(pkg.lines.size())},
+                         {"files", std::to_string(pkg.written.size())}}
+                    );
+                }
+            }
+        } catch (const std::exception& e) {
+            error = e.what();
+        }
+        const bool done = error.empty();
+        const auto retry = done ? std::nullopt : retry_time(*m, false, now);
+        if (!done) {
+            ++failed;
+            log_.warn(
+                "invoice write-back failed; retried later", {{"job", "salesforce-writeback"}, {"err", error}}
+            );
+        }
+        auto settle = [&](store::sqlite_store& db) {
+            if (done) {
+                db.mark_done(m->id, now);
+            } else {
+                db.mark_failed(m->id, error, retry);
+            }
+        };
+        co_await on_store(settle);
+    }
+    co_return failed;
 }
 
 void daemon_app::warn_restart_only_changes(const config::settings& next) const {
@@ -737,6 +1382,8 @@ awaitable<status_snapshot> daemon_app::snapshot() {
     s.store_journal_mode = st.journal_mode;
     s.store_file_bytes = st.file_bytes;
     s.outbox_pending = st.outbox_pending;
+    s.outbox_in_flight = st.outbox_in_flight;
+    s.outbox_failed = st.outbox_failed;
     if (st.last_sync) {
         s.last_sync = last_sync_status{st.last_sync->object_name, st.last_sync->updated_at};
     }
@@ -750,6 +1397,22 @@ awaitable<status_snapshot> daemon_app::snapshot() {
         };
     }
 
+    s.sync = sync_status_;
+    if (!cfg.salesforce || cfg.mappings.empty()) {
+        s.sync.state = "not configured";
+        s.sync.detail = !cfg.salesforce ? "no salesforce section" : "no mapping files (config `mappings`)";
+    }
+    auto read_quarantine = [](store::sqlite_store& db) {
+        store::plan_store plans(db);
+        return std::make_pair(plans.quarantine_count(), plans.quarantined(20));
+    };
+    const auto [count, entries] = co_await on_store(read_quarantine);
+    s.sync.quarantined = count;
+    for (const auto& q : entries) {
+        s.sync.quarantine.push_back(
+            q.object + " " + q.record_id + ": " + (q.problems.empty() ? std::string("?") : q.problems.front())
+        );
+    }
     if (cfg.salesforce) {
         s.connectors.push_back({"salesforce", "configured", cfg.salesforce->instance_url});
     } else {
@@ -767,6 +1430,77 @@ awaitable<control_response> daemon_app::handle(control_request request) {
             {{"endpoint", request.target}}
         )
         .increment();
+    if (request.via == listener_kind::control_socket && request.method == "POST" &&
+        request.target == invoice_runs_endpoint) {
+        boost::system::error_code ec;
+        const auto doc = boost::json::parse(request.body.empty() ? std::string("{}") : request.body, ec);
+        if (ec || !doc.is_object()) {
+            co_return control_response{400, "application/json", error_body("the body must be a JSON object")};
+        }
+        const auto& o = doc.as_object();
+        store::run_request run;
+        const auto* date_text = o.if_contains("date");
+        std::optional<civil_date> cutoff;
+        if (date_text != nullptr && date_text->is_string()) {
+            auto parsed = parse_iso_date(date_text->as_string());
+            if (const auto* day = std::get_if<civil_date>(&parsed)) {
+                cutoff = *day;
+            }
+        } else if (date_text == nullptr) {
+            cutoff = local_today();
+        }
+        if (!cutoff) {
+            co_return control_response{400, "application/json", error_body("date: expected YYYY-MM-DD")};
+        }
+        run.cutoff = *cutoff;
+        if (const auto* v = o.if_contains("account"); v != nullptr && v->is_string()) {
+            run.selection.kind = billing::selection_kind::account;
+            run.selection.id = std::string(v->as_string());
+        }
+        if (const auto* v = o.if_contains("plan"); v != nullptr && v->is_string()) {
+            run.selection.kind = billing::selection_kind::plan;
+            run.selection.id = std::string(v->as_string());
+        }
+        run.dry_run =
+            o.if_contains("dry_run") != nullptr && o.at("dry_run").is_bool() && o.at("dry_run").as_bool();
+        const bool finalize_default =
+            config_->billing &&
+            config_->billing->finalize == config::billing_settings::finalize_kind::immediately;
+        run.finalize = o.if_contains("finalize") != nullptr && o.at("finalize").is_bool()
+                           ? o.at("finalize").as_bool()
+                           : finalize_default;
+        run.started_by = "manual";
+        try {
+            auto start = start_invoice_run(run);
+            co_return co_await std::move(start);
+        } catch (const std::exception& e) {
+            log_.error("invoice run not started", {{"err", e.what()}});
+            co_return control_response{
+                500, "application/json", error_body(std::string("invoice run failed: ") + e.what())};
+        }
+    }
+    if (request.via == listener_kind::control_socket && request.method == "GET" &&
+        request.target.starts_with(std::string(invoice_runs_endpoint) + "/")) {
+        const auto id_text = request.target.substr(invoice_runs_endpoint.size() + 1);
+        std::int64_t id = 0;
+        const auto* end = id_text.data() + id_text.size();
+        if (auto [p, ec] = std::from_chars(id_text.data(), end, id); ec != std::errc{} || p != end) {
+            co_return control_response{
+                400, "application/json", error_body("expected /v1/invoice-runs/<number>")};
+        }
+        auto status = invoice_run_status(id);
+        co_return co_await std::move(status);
+    }
+    if (request.via == listener_kind::control_socket && request.method == "POST" &&
+        request.target == resync_endpoint) {
+        try {
+            auto run = resync(request.body);
+            co_return co_await std::move(run);
+        } catch (const std::exception& e) {
+            co_return control_response{
+                500, "application/json", error_body(std::string("resync failed: ") + e.what())};
+        }
+    }
     if (request.method != "GET") {
         co_return control_response{405, "application/json", error_body("method not allowed; use GET")};
     }

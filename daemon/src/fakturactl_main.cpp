@@ -3,6 +3,8 @@
 
 #include "control_client.hpp"
 #include "ctl_invoice_render.hpp"
+#include "ctl_invoice_run.hpp"
+#include "ctl_mapping.hpp"
 #include "ctl_plan_preview.hpp"
 #include "ctl_vat_check.hpp"
 #include "daemon_app.hpp"
@@ -15,6 +17,8 @@
 #include <CLI/CLI.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
+
+#include <unistd.h>
 
 #include <cstdlib>
 #include <iostream>
@@ -104,6 +108,44 @@ int run_status(const global_options& g, bool as_json) {
         std::cerr << "fakturactl: " << e.what() << '\n';
         return ctl_failed;
     }
+}
+
+// The socket and timeout every daemon command needs; nullopt (and `code` set) when they cannot be had.
+std::optional<std::pair<std::filesystem::path, std::chrono::milliseconds>> daemon_target(
+    const global_options& g, int& code
+) {
+    const auto socket = resolve_socket(g, code);
+    if (!socket) {
+        return std::nullopt;
+    }
+    const auto timeout = fakturad::parse_duration(g.timeout);
+    if (std::holds_alternative<std::string>(timeout)) {
+        std::cerr << "fakturactl: --timeout: " << std::get<std::string>(timeout) << '\n';
+        code = ctl_usage;
+        return std::nullopt;
+    }
+    return std::make_pair(*socket, std::get<std::chrono::milliseconds>(timeout));
+}
+
+// The configuration the standalone Salesforce commands need (--config).
+std::optional<fakturad::config::settings> load_config(
+    const global_options& g, std::string_view command, int& code
+) {
+    if (g.config.empty()) {
+        std::cerr << "fakturactl: " << command
+                  << " needs the configuration (--config PATH): its salesforce section and mappings\n";
+        code = ctl_usage;
+        return std::nullopt;
+    }
+    auto loaded = fakturad::config::load_file(g.config, fakturad::config::environment::process());
+    if (!loaded.ok()) {
+        for (const auto& d : loaded.errors) {
+            std::cerr << d.to_string() << '\n';
+        }
+        code = ctl_usage;
+        return std::nullopt;
+    }
+    return std::move(*loaded.config);
 }
 
 int run_config_check(const std::string& path) {
@@ -204,6 +246,39 @@ int main(int argc, char** argv) {
     vat_check->add_option("--attempts", vat.attempts, "tries per number before it is reported unconfirmed")
         ->check(CLI::Range(1U, 10U));
 
+    invoice_run_args run_args;
+    bool run_finalize = false;
+    bool run_no_finalize = false;
+    auto* invoice_run = app.add_subcommand("invoice-run", "start an invoice run in the daemon and follow it");
+    invoice_run->add_option("--date", run_args.date, "cutoff (and issue) date YYYY-MM-DD; default today");
+    invoice_run->add_option("--account", run_args.account, "only the plans of this account (Salesforce Id)");
+    invoice_run->add_option("--plan", run_args.plan, "only this plan (its source record Id)");
+    invoice_run->add_flag("--dry-run", run_args.dry_run, "show the drafts the run would make; write nothing");
+    invoice_run->add_flag("--finalize", run_finalize, "number and issue the invoices at once");
+    invoice_run->add_flag("--no-finalize", run_no_finalize, "leave the invoices as drafts");
+
+    resync_args resync;
+    auto* resync_cmd = app.add_subcommand("resync", "re-read records from Salesforce now (idempotent)");
+    resync_cmd->add_option("--object", resync.object, "only the mappings of this source object");
+    resync_cmd->add_option("--id", resync.id, "only this record");
+    resync_cmd->add_option("--since", resync.since, "only records changed since (2026-11-01T00:00:00Z)");
+
+    auto* mapping_cmd =
+        app.add_subcommand("mapping", "check mapping files against the org (no daemon needed)");
+    mapping_cmd->require_subcommand(1);
+    std::vector<std::string> mapping_files;
+    auto* mapping_check = mapping_cmd->add_subcommand(
+        "check", "describe the org and print every problem of the mapping files with its location"
+    );
+    mapping_check->add_option("files", mapping_files, "mapping files (default: the config's mappings)");
+    std::string preview_id;
+    std::string preview_date;
+    auto* mapping_preview = mapping_cmd->add_subcommand(
+        "preview", "show the billing plan a record becomes and what it would bill; writes nothing"
+    );
+    mapping_preview->add_option("record_id", preview_id, "Salesforce record Id")->required();
+    mapping_preview->add_option("--date", preview_date, "bill as of this date (default today)");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -233,6 +308,47 @@ int main(int argc, char** argv) {
         }
         vat.timeout = std::get<std::chrono::milliseconds>(timeout);
         return run_vat_check(vat, std::cin, std::cout, std::cerr);
+    }
+    if (invoice_run->parsed() || resync_cmd->parsed()) {
+        int code = ctl_ok;
+        const auto target = daemon_target(g, code);
+        if (!target) {
+            return code;
+        }
+        if (resync_cmd->parsed()) {
+            return run_resync(target->first, target->second, resync, std::cout, std::cerr);
+        }
+        if (run_finalize && run_no_finalize) {
+            std::cerr << "fakturactl: --finalize and --no-finalize exclude each other\n";
+            return ctl_usage;
+        }
+        if (run_finalize || run_no_finalize) {
+            run_args.finalize = run_finalize;
+        }
+        return run_invoice_run(
+            target->first, target->second, run_args, ::isatty(STDOUT_FILENO) == 1, std::cout, std::cerr
+        );
+    }
+    if (mapping_check->parsed() || mapping_preview->parsed()) {
+        int code = ctl_ok;
+        const auto cfg = load_config(g, mapping_check->parsed() ? "mapping check" : "mapping preview", code);
+        if (!cfg) {
+            return code;
+        }
+        try {
+            if (mapping_check->parsed()) {
+                return run_mapping_check(
+                    *cfg,
+                    std::vector<std::filesystem::path>(mapping_files.begin(), mapping_files.end()),
+                    std::cout,
+                    std::cerr
+                );
+            }
+            return run_mapping_preview(*cfg, preview_id, preview_date, std::cout, std::cerr);
+        } catch (const std::exception& e) {
+            std::cerr << "fakturactl: " << e.what() << '\n';
+            return ctl_failed;
+        }
     }
     if (config_check->parsed()) {
         return run_config_check(check_path.empty() ? g.config : check_path);

@@ -74,6 +74,14 @@ std::string to_json(const status_snapshot& s) {
             {"finished_at", instant_or_null(s.last_run->finished_at)},
         };
     }
+    json::array problems;
+    for (const auto& p : s.sync.mapping_problems) {
+        problems.emplace_back(p);
+    }
+    json::array quarantine;
+    for (const auto& q : s.sync.quarantine) {
+        quarantine.emplace_back(q);
+    }
     const json::object doc{
         {"version", s.version},
         {"revision", s.revision},
@@ -98,10 +106,20 @@ std::string to_json(const status_snapshot& s) {
              {"journal_mode", s.store_journal_mode},
              {"file_bytes", s.store_file_bytes},
              {"outbox_pending", s.outbox_pending},
+             {"outbox_in_flight", s.outbox_in_flight},
+             {"outbox_failed", s.outbox_failed},
          }},
         {"connectors", std::move(connectors)},
         {"last_sync", std::move(last_sync)},
         {"last_run", std::move(last_run)},
+        {"sync",
+         json::object{
+             {"state", s.sync.state},
+             {"detail", s.sync.detail},
+             {"mapping_problems", std::move(problems)},
+             {"quarantined", s.sync.quarantined},
+             {"quarantine", std::move(quarantine)},
+         }},
     };
     return json::serialize(doc);
 }
@@ -146,7 +164,9 @@ std::string render_status_text(std::string_view status_json) {
             "store",
             text_of(field(so, "backend")) + " " + text_of(field(so, "path")) + ", schema v" +
                 text_of(field(so, "schema_version")) + ", " + text_of(field(so, "journal_mode")) + ", " +
-                human_bytes(bytes) + ", outbox pending " + text_of(field(so, "outbox_pending"))
+                human_bytes(bytes) + ", outbox pending " + text_of(field(so, "outbox_pending")) +
+                ", in flight " + text_of(field(so, "outbox_in_flight")) + ", failed " +
+                text_of(field(so, "outbox_failed"))
         );
     }
     if (const auto* cs = o.if_contains("connectors"); cs != nullptr && cs->is_array()) {
@@ -169,6 +189,25 @@ std::string render_status_text(std::string_view status_json) {
             ? text_of(field(sync.get_object(), "object")) + " at " + text_of(field(sync.get_object(), "at"))
             : std::string("never")
     );
+    if (const auto* sy = o.if_contains("sync"); sy != nullptr && sy->is_object()) {
+        const auto& so = sy->get_object();
+        std::string text = text_of(field(so, "state"));
+        if (const auto& d = field(so, "detail"); d.is_string() && !d.get_string().empty()) {
+            text += " — " + text_of(d);
+        }
+        line("sync", text);
+        if (const auto& mp = field(so, "mapping_problems"); mp.is_array()) {
+            for (const auto& p : mp.get_array()) {
+                out += "            " + text_of(p) + "\n";
+            }
+        }
+        line("quarantine", text_of(field(so, "quarantined")) + " record(s)");
+        if (const auto& q = field(so, "quarantine"); q.is_array()) {
+            for (const auto& e : q.get_array()) {
+                out += "            " + text_of(e) + "\n";
+            }
+        }
+    }
     const auto& run = field(o, "last_run");
     if (run.is_object()) {
         const auto& ro = run.get_object();

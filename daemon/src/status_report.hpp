@@ -31,6 +31,15 @@ struct last_run_status {
     std::optional<instant> finished_at;
 };
 
+// The sync pipeline: its state, the mapping problems that keep it from running, the quarantine.
+struct sync_status {
+    std::string state;   // "not configured", "binding mappings", "mapping errors", "running"
+    std::string detail;  // e.g. the last pass: "fetched 42, created 40, quarantined 1"
+    std::vector<std::string> mapping_problems;  // file:line:column lines, at most 20
+    std::uint64_t quarantined = 0;
+    std::vector<std::string> quarantine;  // "Opportunity 006...: reason", newest first, at most 20
+};
+
 struct status_snapshot {
     std::string version;
     std::string revision;
@@ -51,10 +60,13 @@ struct status_snapshot {
     std::string store_journal_mode;
     std::uint64_t store_file_bytes = 0;
     std::uint64_t outbox_pending = 0;
+    std::uint64_t outbox_in_flight = 0;
+    std::uint64_t outbox_failed = 0;  // given up; an operator must look
 
     std::vector<connector_status> connectors;
     std::optional<last_sync_status> last_sync;
     std::optional<last_run_status> last_run;
+    sync_status sync;
 };
 
 [[nodiscard]] std::string to_json(const status_snapshot& status);

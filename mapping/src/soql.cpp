@@ -82,6 +82,10 @@ std::string bound_plan_mapping::soql_all() const {
            b_.object + where_clause(b_.conditions);
 }
 
+std::string bound_plan_mapping::soql_ids() const {
+    return "SELECT Id FROM " + b_.object + where_clause(b_.conditions);
+}
+
 std::string bound_plan_mapping::soql_by_ids(std::span<const std::string> ids) const {
     if (ids.empty()) {
         throw std::invalid_argument("soql_by_ids: no ids");

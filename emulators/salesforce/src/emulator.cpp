@@ -964,6 +964,52 @@ struct emulator::state {
             {f.name}};
     }
 
+    // The Id of the parent `ref` names: exactly one external-id field of the lookup's target object with
+    // a value that matches exactly one record.
+    std::variant<std::string, api_error> resolve_foreign_key(const field_def& lookup, const json::object& ref)
+        const {
+        const object_def* parent =
+            lookup.reference_to.empty() ? nullptr : objects.find(lookup.reference_to.front());
+        const auto* first = ref.begin();
+        while (first != ref.end() && first->key() == "attributes") {
+            ++first;
+        }
+        if (parent == nullptr || first == ref.end()) {
+            return api_error{
+                400, "INVALID_FIELD", "Foreign key reference for " + lookup.name + " names no field", {}};
+        }
+        const std::string field_name(first->key());
+        const field_def* ext = parent->find_field(field_name);
+        if (ext == nullptr || !ext->external_id) {
+            return api_error{
+                400,
+                "INVALID_FIELD",
+                "Field name provided, " + field_name + " is not an External ID or indexed field for " +
+                    parent->name,
+                {}};
+        }
+        const std::string value = first->value().is_string() ? std::string(first->value().as_string())
+                                                             : json::serialize(first->value());
+        const auto matches = find_by_field(*parent, *ext, value);
+        if (matches.empty()) {
+            return api_error{
+                400,
+                "INVALID_FIELD",
+                "Foreign key external ID: " + value + " not found for field " + ext->name + " in entity " +
+                    parent->name,
+                {}};
+        }
+        if (matches.size() > 1) {
+            return api_error{
+                400,
+                "INVALID_FIELD",
+                "Foreign key external ID: " + value + " matches multiple entities for field " + ext->name +
+                    " in entity " + parent->name,
+                {}};
+        }
+        return matches.front();
+    }
+
     // Validates `body` for insert (`creating`) or update and resolves field names to their canonical
     // spelling.  Returns the canonical fields or an error.
     std::variant<json::object, api_error> validate(
@@ -977,6 +1023,21 @@ struct emulator::state {
             }
             const field_def* f = def.find_field(key);
             if (f == nullptr) {
+                // A parent named by one of its external ids: {"Invoice__r": {"Fakturad_Key__c": "K"}} sets
+                // the lookup to the parent whose Fakturad_Key__c is K (reference salesforce-api.md, upsert).
+                if (const field_def* lookup = def.find_relationship(key);
+                    lookup != nullptr && value.is_object()) {
+                    auto resolved = resolve_foreign_key(*lookup, value.as_object());
+                    if (auto* err = std::get_if<api_error>(&resolved)) {
+                        return *err;
+                    }
+                    if ((creating && !lookup->createable) || (!creating && !lookup->updateable)) {
+                        not_writable.push_back(lookup->name);
+                        continue;
+                    }
+                    out[lookup->name] = std::get<std::string>(resolved);
+                    continue;
+                }
                 return api_error{
                     400,
                     "INVALID_FIELD",

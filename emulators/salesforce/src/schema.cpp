@@ -675,7 +675,12 @@ field_def field_from_xml(const pugi::xml_node& f, const std::string& object_name
         d.type = "reference";
         d.length = 18;
         d.reference_to = {text_of(f, "referenceTo")};
+        // Metadata names the child relationship without the suffix; the API (describe, SOQL subqueries)
+        // spells custom relationships with __r, as for the child-to-parent name below.
         d.child_relationship_name = text_of(f, "relationshipName");
+        if (!d.child_relationship_name.empty()) {
+            d.child_relationship_name += "__r";
+        }
         // The child-to-parent name is the field name with __c replaced by __r.
         d.relationship_name = d.name.substr(0, d.name.size() - 3) + "__r";
         d.cascade_delete = type == "MasterDetail" || text_of(f, "deleteConstraint") == "Cascade";

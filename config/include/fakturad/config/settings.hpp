@@ -150,6 +150,9 @@ struct billing_settings {
     std::optional<std::string> schedule;
     // Where the PDF and XML of every finalized document are written (one folder per legal entity).
     std::filesystem::path output_dir;
+    // EUR exchange rates for the VAT of invoices in other currencies (§ 16 Abs. 6 UStG); unset: a German
+    // seller cannot issue taxed invoices in a foreign currency.
+    std::optional<std::filesystem::path> exchange_rates;
     // The PDF template (documents/README.md); unset: documents are issued as e-invoice XML only.
     std::optional<std::filesystem::path> pdf_template;
 };

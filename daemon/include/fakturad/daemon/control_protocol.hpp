@@ -16,6 +16,13 @@ inline constexpr std::string_view control_socket_env = "FAKTURAD_SOCKET";
 
 // GET: the daemon's status as JSON (version, uptime, config, store, connectors, last sync, last run).
 inline constexpr std::string_view status_endpoint = "/v1/status";
+// POST {"date": "YYYY-MM-DD", "account": ID, "plan": ID, "dry_run": bool, "finalize": bool}: starts an
+// invoice run (202 {"run_id": N}); a dry run answers 200 with the drafts it would make, writing nothing.
+inline constexpr std::string_view invoice_runs_endpoint = "/v1/invoice-runs";
+// GET /v1/invoice-runs/<id>: {"state", "selected", "done", "drafts", "finalized", "failed", ...}.
+// POST {"object": NAME, "id": RECORD_ID, "since": "2026-11-01T00:00:00Z"} (all optional): re-reads the
+// records and answers with what changed.
+inline constexpr std::string_view resync_endpoint = "/v1/resync";
 // GET: "ok" with 200 while running, 503 while starting or stopping.
 inline constexpr std::string_view health_endpoint = "/healthz";
 // GET: Prometheus text exposition format 0.0.4.

@@ -153,6 +153,9 @@ public:
     [[nodiscard]] std::string child_select() const;
     // SELECT <fields>, <child select> FROM <Object> [WHERE <conditions>]
     [[nodiscard]] std::string soql_all() const;
+    // SELECT Id FROM <Object> [WHERE <conditions>]: the records the mapping selects, ids only (a first load
+    // lists them, possibly through Bulk API 2.0, then fetches them by id in chunks).
+    [[nodiscard]] std::string soql_ids() const;
     // The same select WHERE Id IN (...), without the conditions: the caller tells matching from no longer
     // matching records with matches(). Throws std::invalid_argument for an empty list or an id that is not
     // a 15/18-character Salesforce id (ids come from Salesforce: a bad one is a bug upstream).

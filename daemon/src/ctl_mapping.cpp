@@ -1,0 +1,341 @@
+#include "ctl_mapping.hpp"
+
+#include "billing_context.hpp"
+#include "fakturad/billing/run.hpp"
+#include "fakturad/net/http_client.hpp"
+#include "fakturad/salesforce/client.hpp"
+#include "org_binding.hpp"
+#include "salesforce_setup.hpp"
+#include "system_clock.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <date/tz.h>
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+#include <ostream>
+
+namespace fakturad::daemon {
+namespace {
+
+namespace asio = boost::asio;
+
+// Runs `body(client)` to completion on a private io_context; exceptions propagate.
+template <typename Body>
+auto with_salesforce(const config::settings& cfg, Body body) {
+    asio::io_context io;
+    net::http_client_options http_options;
+    http_options.ca_file = cfg.salesforce->ca_file;
+    net::http_client http(io.get_executor(), http_options);
+    system_clock clock;
+    mt_random random;
+    salesforce::client sf(http, salesforce_client_options(*cfg.salesforce), clock, random);
+    using result_type = typename decltype(body(sf))::value_type;
+    std::optional<result_type> result;
+    std::exception_ptr failure;
+    auto task = [&]() -> asio::awaitable<void> { result = co_await body(sf); };
+    asio::co_spawn(io, task, [&failure](std::exception_ptr e) { failure = e; });
+    io.run();
+    if (failure) {
+        std::rethrow_exception(failure);
+    }
+    return std::move(*result);
+}
+
+std::vector<std::filesystem::path> config_files(const config::settings& cfg) {
+    std::vector<std::filesystem::path> files;
+    for (const auto& m : cfg.mappings) {
+        files.push_back(m.path);
+    }
+    return files;
+}
+
+civil_date today_in(const std::string& zone_name) {
+    const auto* zone = date::locate_zone(zone_name);
+    const auto day = std::chrono::floor<date::days>(zone->to_local(std::chrono::system_clock::now()));
+    const date::year_month_day ymd{day};
+    return civil_date{
+        std::chrono::year{static_cast<int>(ymd.year())},
+        std::chrono::month{static_cast<unsigned>(ymd.month())},
+        std::chrono::day{static_cast<unsigned>(ymd.day())}};
+}
+
+void print_party(std::ostream& out, std::string_view label, const billing::party& p) {
+    out << "  " << label << ": " << p.name << " (" << p.id << ")";
+    if (!p.country.empty()) {
+        out << ", " << p.country;
+    }
+    if (!p.vat_id.empty()) {
+        out << ", VAT ID " << p.vat_id;
+    }
+    out << '\n';
+    std::string address;
+    for (const auto& line : p.address) {
+        address += line + ", ";
+    }
+    address += p.postcode + " " + p.city;
+    out << "    " << address << '\n';
+    for (const auto& e : p.emails) {
+        out << "    invoices to " << e << '\n';
+    }
+}
+
+void print_plan(std::ostream& out, const billing::billing_plan& plan) {
+    out << "billing plan " << plan.id << '\n';
+    print_party(out, "buyer", plan.account);
+    out << "  seller: " << plan.seller.id << " " << plan.seller.name << '\n';
+    out << "  currency " << plan.cur.code() << ", language " << plan.language << ", period "
+        << to_string(plan.period) << ", "
+        << (plan.alignment == period_alignment::calendar ? "calendar" : "anniversary")
+        << " alignment, payment " << plan.terms.net_days << " days net\n";
+    out << "  from " << format_iso_date(plan.start) << " to "
+        << (plan.end ? format_iso_date(*plan.end) : std::string("open end")) << '\n';
+    if (!plan.references.buyer_reference.empty()) {
+        out << "  buyer reference " << plan.references.buyer_reference << '\n';
+    }
+    if (!plan.references.order_reference.empty()) {
+        out << "  order reference " << plan.references.order_reference << '\n';
+    }
+    for (const auto& item : plan.items) {
+        out << "  item " << item.key << ": " << item.description << ", " << to_string(item.type) << ", "
+            << to_string(item.price.model);
+        if (item.type != billing::charge_type::usage) {
+            out << ", quantity " << to_string(item.quantity);
+        }
+        for (const auto& p : item.price.prices) {
+            if (item.price.model != billing::pricing_model::percentage) {
+                out << ", price " << to_string(p.price) << " " << p.cur.code();
+            }
+        }
+        if (item.price.model == billing::pricing_model::percentage) {
+            out << ", " << to_string(item.price.percent) << " %";
+        }
+        out << '\n';
+    }
+}
+
+}  // namespace
+
+int run_mapping_check(
+    const config::settings& cfg,
+    std::vector<std::filesystem::path> files,
+    std::ostream& out,
+    std::ostream& err
+) {
+    if (!cfg.salesforce) {
+        err << "fakturactl: mapping check needs the configuration's salesforce section (the org to check "
+               "against)\n";
+        return 2;
+    }
+    if (files.empty()) {
+        files = config_files(cfg);
+    }
+    if (files.empty()) {
+        err << "fakturactl: no mapping files: name them (fakturactl mapping check FILE) or list them under "
+               "`mappings:` in the configuration\n";
+        return 2;
+    }
+    auto result =
+        with_salesforce(cfg, [files](salesforce::client& sf) { return bind_mapping_files(sf, files); });
+    for (const auto& p : result.problems) {
+        err << p << '\n';
+    }
+    if (result.org_unreachable) {
+        err << "fakturactl: the org could not be asked; nothing was checked against it\n";
+        return 3;
+    }
+    if (!result.set) {
+        err << result.problems.size() << (result.problems.size() == 1 ? " problem" : " problems")
+            << " in the mapping files\n";
+        return 1;
+    }
+    out << "mappings ok: " << result.set->plans.size() << " plan mapping(s), " << result.set->usage.size()
+        << " usage mapping(s), write-back " << (result.set->writeback ? "configured" : "not configured")
+        << ", " << result.schema.objects().size() << " objects described\n";
+    return 0;
+}
+
+int run_mapping_preview(
+    const config::settings& cfg,
+    const std::string& record_id,
+    const std::string& date,
+    std::ostream& out,
+    std::ostream& err
+) {
+    if (!cfg.salesforce || cfg.mappings.empty()) {
+        err << "fakturactl: mapping preview needs the configuration's salesforce section and its mappings\n";
+        return 2;
+    }
+    const bool id_shape = (record_id.size() == 15 || record_id.size() == 18) &&
+                          std::all_of(record_id.begin(), record_id.end(), [](char c) {
+                              return std::isalnum(static_cast<unsigned char>(c)) != 0;
+                          });
+    if (!id_shape) {
+        err << "fakturactl: '" << record_id
+            << "' is not a Salesforce record id (15 or 18 letters and digits)\n";
+        return 2;
+    }
+    civil_date cutoff = today_in(cfg.instance.time_zone);
+    if (!date.empty()) {
+        auto parsed = parse_iso_date(date);
+        if (const auto* d = std::get_if<civil_date>(&parsed)) {
+            cutoff = *d;
+        } else {
+            err << "fakturactl: --date: " << std::get<std::string>(parsed) << '\n';
+            return 2;
+        }
+    }
+    std::optional<billing_context> billing;
+    if (cfg.billing) {
+        try {
+            billing = billing_context::load(*cfg.billing);
+        } catch (const std::exception& e) {
+            err << e.what();
+            return 1;
+        }
+    }
+    struct found {
+        binding_result binding;
+        std::vector<std::pair<std::size_t, boost::json::object>> plans;  // mapping index, record
+        std::vector<std::pair<std::size_t, boost::json::object>> usage;
+        std::string error;
+    };
+    const auto files = config_files(cfg);
+    auto look = [files, record_id](salesforce::client& sf) -> asio::awaitable<found> {
+        found f;
+        f.binding = co_await bind_mapping_files(sf, files);
+        if (!f.binding.set) {
+            co_return f;
+        }
+        const std::vector<std::string> ids{record_id};
+        for (std::size_t i = 0; i < f.binding.set->plans.size(); ++i) {
+            auto on_page = [&f, i](salesforce::query_page& page) {
+                for (auto& r : page.records) {
+                    f.plans.emplace_back(i, r.as_object());
+                }
+                return true;
+            };
+            auto q = sf.query(f.binding.set->plans[i].soql_by_ids(ids), on_page);
+            if (auto r = co_await std::move(q); !r) {
+                f.error = r.error().describe();
+                co_return f;
+            }
+        }
+        for (std::size_t i = 0; i < f.binding.set->usage.size(); ++i) {
+            const auto& m = f.binding.set->usage[i];
+            std::string soql = "SELECT ";
+            const auto fields = m.select_fields();
+            for (std::size_t k = 0; k < fields.size(); ++k) {
+                soql += (k == 0 ? "" : ", ") + fields[k];
+            }
+            soql += " FROM " + m.object() + " WHERE Id = '" + record_id + "'";
+            auto on_page = [&f, i](salesforce::query_page& page) {
+                for (auto& r : page.records) {
+                    f.usage.emplace_back(i, r.as_object());
+                }
+                return true;
+            };
+            auto q = sf.query(soql, on_page);
+            if (auto r = co_await std::move(q); !r) {
+                f.error = r.error().describe();
+                co_return f;
+            }
+        }
+        co_return f;
+    };
+    auto f = with_salesforce(cfg, look);
+    if (!f.binding.set) {
+        for (const auto& p : f.binding.problems) {
+            err << p << '\n';
+        }
+        err << "fakturactl: fix the mapping problems first (fakturactl mapping check)\n";
+        return f.binding.org_unreachable ? 3 : 1;
+    }
+    if (!f.error.empty()) {
+        err << "fakturactl: " << f.error << '\n';
+        return 3;
+    }
+    if (f.plans.empty() && f.usage.empty()) {
+        err << "fakturactl: no plan or usage mapping reads a record " << record_id
+            << " (an object no mapping names, or a record the integration user cannot see)\n";
+        return 1;
+    }
+    mapping::apply_context ctx;
+    const auto zone_name = cfg.instance.time_zone;
+    ctx.to_civil_date = [zone_name](instant at) {
+        const auto* zone = date::locate_zone(zone_name);
+        const auto day = std::chrono::floor<date::days>(zone->to_local(at));
+        const date::year_month_day ymd{day};
+        return civil_date{
+            std::chrono::year{static_cast<int>(ymd.year())},
+            std::chrono::month{static_cast<unsigned>(ymd.month())},
+            std::chrono::day{static_cast<unsigned>(ymd.day())}};
+    };
+    ctx.legal_entity = [&billing](std::string_view code) {
+        return billing ? billing->legal_entity(code) : nullptr;
+    };
+    int code = 0;
+    for (const auto& [index, record] : f.plans) {
+        const auto& m = f.binding.set->plans[index];
+        out << m.object() << " " << record_id << " via mapping " << m.name() << " (" << m.location().file
+            << ":" << m.location().line << ")\n";
+        if (!m.matches(record)) {
+            out << "  does not match the mapping's `where` conditions: no plan (an existing plan would "
+                   "end)\n";
+            continue;
+        }
+        auto mapped = m.apply(record, ctx);
+        if (!mapped.plan) {
+            for (const auto& p : mapped.problems) {
+                err << p.to_string() << '\n';
+            }
+            err << "the record would be quarantined (" << mapped.problems.size() << " problem(s))\n";
+            code = 1;
+            continue;
+        }
+        print_plan(out, *mapped.plan);
+        billing::run_options options;
+        options.cutoff = cutoff;
+        options.vat = billing ? billing->vat() : nullptr;
+        auto billed = billing::bill_plan(*mapped.plan, billing::plan_state{}, {}, options);
+        if (!billed) {
+            err << "not billable: " << billed.error().message << '\n';
+            code = 1;
+            continue;
+        }
+        out << "invoice lines for a run on " << format_iso_date(cutoff) << " (nothing billed before):\n";
+        if (billed->lines.empty()) {
+            out << "  none due\n";
+        }
+        decimal net;
+        for (const auto& line : billed->lines) {
+            out << "  " << line.description << ": " << to_string(line.quantity) << " x "
+                << to_string(line.unit_price) << " = " << to_string(line.net) << " "
+                << mapped.plan->cur.code() << " (" << line.vat.category << " " << to_string(line.vat.rate)
+                << " %)\n";
+            net = net + line.net;
+        }
+        out << "  net " << to_string(net) << " " << mapped.plan->cur.code() << '\n';
+    }
+    for (const auto& [index, record] : f.usage) {
+        const auto& m = f.binding.set->usage[index];
+        out << m.object() << " " << record_id << " via usage mapping " << m.name() << '\n';
+        auto mapped = m.apply(record, ctx);
+        if (!mapped.usage) {
+            for (const auto& p : mapped.problems) {
+                err << p.to_string() << '\n';
+            }
+            code = 1;
+            continue;
+        }
+        out << "  usage " << mapped.usage->external_id << ": plan " << mapped.usage->plan_id << ", item "
+            << mapped.usage->item_key << ", " << to_string(mapped.usage->quantity) << " on "
+            << format_iso_date(mapped.usage->date) << '\n';
+    }
+    return code;
+}
+
+}  // namespace fakturad::daemon
