@@ -384,7 +384,7 @@ awaitable<void> sync_job::sync_ids(
                         }
                         store::plan_record rec;
                         if (auto prior = plans.load_plan(o.plan->id)) {
-                            rec.plan = mapping::carry_removed_items(prior->plan, std::move(*o.plan), today);
+                            rec.plan = mapping::carry_plan_history(prior->plan, std::move(*o.plan), today);
                         } else {
                             rec.plan = std::move(*o.plan);
                         }

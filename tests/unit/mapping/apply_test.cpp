@@ -323,5 +323,43 @@ TEST(carry_removed_items, keeps_removed_items_until_the_removal_day) {
     EXPECT_EQ(carry_removed_items(before, after, day(2026, 3, 15)).items[1].end, day(2026, 2, 28));
 }
 
+TEST(carry_plan_history, a_quantity_change_becomes_an_effective_dated_change) {
+    billing::billing_plan before;
+    before.start = day(2026, 11, 1);
+    before.items.resize(2);
+    before.items[0].key = "licences";
+    before.items[0].quantity = decimal(5);
+    before.items[1].key = "later";
+    before.items[1].start = day(2027, 1, 1);
+    before.items[1].quantity = decimal(2);
+
+    billing::billing_plan after = before;
+    after.items[0].quantity = decimal(8);
+    after.items[1].quantity = decimal(3);
+    auto first = carry_plan_history(before, after, day(2026, 11, 27));
+    EXPECT_EQ(first.items[0].quantity, decimal(5));
+    ASSERT_EQ(first.items[0].changes.size(), 1u);
+    EXPECT_EQ(first.items[0].changes[0].effective, day(2026, 11, 27));
+    EXPECT_EQ(first.items[0].changes[0].quantity, decimal(8));
+    // Not started yet: the new quantity holds from its start, no history.
+    EXPECT_EQ(first.items[1].quantity, decimal(3));
+    EXPECT_TRUE(first.items[1].changes.empty());
+
+    // Seen again unchanged: the history stays as it is.
+    billing::billing_plan again = before;
+    again.items[0].quantity = decimal(8);
+    auto second = carry_plan_history(first, again, day(2026, 12, 3));
+    EXPECT_EQ(second.items[0].quantity, decimal(5));
+    ASSERT_EQ(second.items[0].changes.size(), 1u);
+
+    // A further change is appended after the earlier ones.
+    billing::billing_plan third_source = before;
+    third_source.items[0].quantity = decimal(10);
+    auto third = carry_plan_history(second, third_source, day(2027, 1, 10));
+    ASSERT_EQ(third.items[0].changes.size(), 2u);
+    EXPECT_EQ(third.items[0].changes[1].effective, day(2027, 1, 10));
+    EXPECT_EQ(third.items[0].changes[1].quantity, decimal(10));
+}
+
 }  // namespace
 }  // namespace fakturad::mapping

@@ -276,4 +276,15 @@ struct bind_result {
     const billing::billing_plan& before, billing::billing_plan after, civil_date removed_on
 );
 
+// The plan after a source change seen on `changed_on`, with the history the engine needs to bill the
+// change exactly: removed items are carried as carry_removed_items does, and an item whose quantity changed
+// keeps its earlier quantity with a quantity change effective on changed_on (the first day at the new
+// quantity), after its earlier changes. The engine then credits the unused part of periods already billed
+// and charges the new quantity for the rest (prorated by days) instead of re-pricing whole periods.
+// Items that have not started by changed_on, usage items and items whose mapping gives changes itself are
+// taken as they are.
+[[nodiscard]] billing::billing_plan carry_plan_history(
+    const billing::billing_plan& before, billing::billing_plan after, civil_date changed_on
+);
+
 }  // namespace fakturad::mapping
