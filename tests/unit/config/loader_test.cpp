@@ -294,13 +294,17 @@ TEST(ConfigEnvironment, ProcessReadsTheRealEnvironment) {
 
 TEST(ConfigExamples, DemoLoads) {
     const fs::path demo = source_dir / "config/examples/demo.yaml";
-    const auto r = load_file(demo, env_of({}));
+    const auto r = load_file(demo, env_of({{"FAKTURAD_DEMO_SF_SECRET", "fakturad-demo-consumer-secret"}}));
     ASSERT_TRUE(r.ok()) << ::testing::PrintToString(messages(r));
     EXPECT_EQ(r.config->store.path, source_dir / "demo-state/fakturad.sqlite");
+    ASSERT_TRUE(r.config->billing.has_value());
+    EXPECT_EQ(r.config->billing->schedule, "0 2 1 * *");
+    EXPECT_EQ(r.config->mappings.size(), 4u);
     EXPECT_EQ(r.config->control.socket, source_dir / "demo-state/fakturad.sock");
     ASSERT_TRUE(r.config->control.http_listen.has_value());
     EXPECT_EQ(r.config->control.http_listen->port, 0);
-    EXPECT_FALSE(r.config->salesforce.has_value());
+    ASSERT_TRUE(r.config->salesforce.has_value());
+    EXPECT_EQ(r.config->salesforce->instance_url, "http://127.0.0.1:47011");
 }
 
 TEST(ConfigExamples, ProductionExampleLoadsWithItsCredential) {

@@ -30,6 +30,11 @@ status_snapshot sample() {
     s.store_journal_mode = "wal";
     s.store_file_bytes = 98'304;
     s.outbox_pending = 7;
+    s.outbox_in_flight = 2;
+    s.sync.state = "running";
+    s.sync.detail = "last pass: fetched 3, created 1";
+    s.sync.quarantined = 1;
+    s.sync.quarantine.push_back("Opportunity 006000000000001AAA: value 'Fortnightly' is not in the map");
     s.connectors.push_back({"salesforce", "not configured", "no salesforce section in the configuration"});
     return s;
 }
@@ -45,6 +50,8 @@ TEST(StatusReport, JsonCarriesEveryField) {
              R"("reloads_failed":1)",
              R"("schema_version":1)",
              R"("outbox_pending":7)",
+             R"("outbox_in_flight":2)",
+             R"("quarantined":1)",
              R"("last_sync":null)",
              R"("last_run":null)",
          }) {
@@ -64,9 +71,14 @@ TEST(StatusReport, TextRenderingForPeople) {
         "config      /etc/fakturad/fakturad.yaml, loaded 2026-11-27T13:31:28.000Z, reloads 2 ok / 1 failed\n"
         "            last reload failed: 1 error(s), first: f.yaml:3:1: YAML syntax error: end of map not "
         "found\n"
-        "store       sqlite /var/lib/fakturad/fakturad.sqlite, schema v1, wal, 96.0 KiB, outbox pending 7\n"
+        "store       sqlite /var/lib/fakturad/fakturad.sqlite, schema v1, wal, 96.0 KiB, outbox pending 7, "
+        "in "
+        "flight 2, failed 0\n"
         "salesforce  not configured — no salesforce section in the configuration\n"
         "last sync   Opportunity at 2026-11-27T13:31:40.000Z\n"
+        "sync        running — last pass: fetched 3, created 1\n"
+        "quarantine  1 record(s)\n"
+        "            Opportunity 006000000000001AAA: value 'Fortnightly' is not in the map\n"
         "last run    17, cutoff 2026-12-01, finished, finished 2026-11-27T13:31:42.500Z\n"
     );
 }
