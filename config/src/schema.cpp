@@ -19,7 +19,8 @@ constexpr std::array sync_modes{"normal"sv, "full"sv};
 constexpr std::array auth_flows{"jwt_bearer"sv, "client_credentials"sv};
 constexpr std::array vies_apis{"soap"sv, "rest"sv};
 constexpr std::array on_off{"off"sv, "on"sv};
-constexpr std::array finalize_kinds{"immediately"sv, "approval"sv};
+constexpr std::array finalize_kinds{"immediately"sv, "drafts"sv};
+constexpr std::array later_finalize_kinds{"approval"sv};
 
 // Maps a validated choice back to its enumerator; the choice lists above are in enumerator order.
 template <typename Enum, std::size_t N>
@@ -481,9 +482,11 @@ const std::array<key_spec, 63> table{{
      .need = presence::defaulted,
      .default_text = "immediately",
      .description =
-         "`immediately`: a run numbers and issues its invoices; `approval`: drafts go to Salesforce "
-         "and are finalized when a clerk sets their status to Approved.",
+         "`immediately`: a run numbers and issues its invoices; `drafts`: a run leaves drafts in the "
+         "store for `fakturactl invoice-run --finalize` later. `approval` (drafts edited and approved "
+         "in Salesforce) is planned but not available in this version.",
      .choices = finalize_kinds,
+     .unavailable = later_finalize_kinds,
      .apply = [](settings& s, const value& v
               ) { bs(s).finalize = choice_to<billing_settings::finalize_kind>(finalize_kinds, v); },
      .render = [](const settings& s) -> std::optional<std::string> {
