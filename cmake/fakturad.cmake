@@ -70,5 +70,7 @@ function(fakturad_header_check)
         add_library(fakturad_header_check OBJECT ${sources})
         target_link_libraries(fakturad_header_check PRIVATE ${libs})
         fakturad_warnings(fakturad_header_check)
+        # Only whether each header compiles alone matters here: no optimisation, no debug information.
+        target_compile_options(fakturad_header_check PRIVATE -O0 -g0)
     endif()
 endfunction()

@@ -1022,6 +1022,8 @@ awaitable<void> daemon_app::run_in_background(store::run_request request, std::i
         auto db = store::sqlite_store::open(options, log_);
         run_hooks hooks;
         hooks.now = [this] { return clock_.now(); };
+        hooks.accept_recently_valid =
+            cfg->vies ? cfg->vies->accept_recently_valid : std::chrono::milliseconds{0};
         hooks.on_progress = [run](const run_progress& p) {
             const std::lock_guard lock(run->mutex);
             run->progress = p;
@@ -1088,6 +1090,8 @@ awaitable<control_response> daemon_app::start_invoice_run(store::run_request req
             auto db = store::sqlite_store::open(options, log_);
             run_hooks hooks;
             hooks.now = [this] { return clock_.now(); };
+            hooks.accept_recently_valid =
+                cfg->vies ? cfg->vies->accept_recently_valid : std::chrono::milliseconds{0};
             co_return execute_invoice_run(db, *billing_, request, std::nullopt, hooks);
         };
         const auto outcome = co_await asio::co_spawn(pool_, std::move(job), use_awaitable);

@@ -3,6 +3,8 @@
 #include "fakturad/billing/run.hpp"
 #include "fakturad/store/invoice_store.hpp"
 #include "fakturad/store/plan_store.hpp"
+#include "fakturad/store/vat_check_store.hpp"
+#include "vat_check_job.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
@@ -192,6 +194,13 @@ run_outcome execute_invoice_run(
         auto record = plans.load_plan(id);
         if (!record) {
             continue;  // deleted between the listing and now
+        }
+        if (!record->plan.account.vat_id.empty()) {
+            store::vat_check_store checks(db);
+            const auto vat_id = normalised_vat_id(record->plan.account.vat_id);
+            record->plan.buyer_tax.vat_id_confirmed = vat_id_confirmed(
+                checks.latest(vat_id), checks.latest_valid(vat_id), hooks.now(), hooks.accept_recently_valid
+            );
         }
         const auto state = invoices.load_plan_state(id);
         const auto usage = plans.load_usage(id, record->plan.start, request.cutoff);

@@ -13,6 +13,9 @@
 // finalized invoice has exactly one write-back intent.
 //
 // A dry run writes nothing: it bills from the stored state and reports the drafts it would make.
+//
+// Whether the buyer's VAT ID counts as confirmed (reverse charge, intra-community supplies) is decided per
+// plan when it is billed, from the VAT-ID checks in the store (VIES evidence), not from the mapping.
 
 #include "billing_context.hpp"
 #include "fakturad/billing/invoice.hpp"
@@ -60,6 +63,9 @@ struct run_outcome {
 
 struct run_hooks {
     std::function<instant()> now;
+    // VAT-ID evidence (vat_check_job.hpp vat_id_confirmed): an `unconfirmed` latest check still counts when a
+    // valid one lies within this window (vies.accept_recently_valid; 0: never).
+    std::chrono::milliseconds accept_recently_valid{0};
     std::function<void(const run_progress&)> on_progress;  // every few plans; may be empty
     const std::atomic<bool>* cancel = nullptr;             // checked between plans
 };

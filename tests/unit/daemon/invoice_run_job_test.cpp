@@ -4,6 +4,7 @@
 #include "invoice_run_job.hpp"
 
 #include "billing_context.hpp"
+#include "fakturad/store/vat_check_store.hpp"
 #include "plan_store_support.hpp"
 
 #include <gtest/gtest.h>
@@ -36,6 +37,7 @@ protected:
     billing_context context(bool with_rates) {
         config::billing_settings s;
         s.legal_entities = dir_.file("entities.yaml");
+        s.tax_rules = std::filesystem::path(FAKTURAD_SOURCE_DIR) / "config/examples/tax/tax-rules.yaml";
         s.invoice_numbers = "RE-{YYYY}-{seq:06}";
         s.credit_note_numbers = "GS-{YYYY}-{seq:06}";
         if (with_rates) {
@@ -143,6 +145,33 @@ TEST_F(invoice_run_job_test, ForeignCurrencyVatIsStatedInEurOrThePlanWaits) {
     ASSERT_TRUE(stored->document.vat_currency.has_value());
     EXPECT_EQ(stored->document.vat_currency->cur.code(), "EUR");
     EXPECT_EQ(stored->document.vat_currency->rate, dec("1.0650"));
+}
+
+// Goods to a French business: intra-community supply (K, 0 %) only with a confirmed VAT ID; the evidence
+// is the VIES check in the store at the time of the run, not anything the mapping says.
+TEST_F(invoice_run_job_test, TheVatIdEvidenceInTheStoreDecidesIntraCommunitySupply) {
+    auto goods = simple_plan(contract_id(5), account_b);
+    goods.account.country = "FR";
+    goods.account.vat_id = "FR40303265045";
+    goods.items[0].tax = billing::item_tax{"goods", "standard"};
+    plans_->put_plan(record_of(goods), t0);
+    auto request = january(false);
+    request.selection.kind = billing::selection_kind::plan;
+    request.selection.id = contract_id(5);
+    request.dry_run = true;
+    const auto unconfirmed = run(request);
+    ASSERT_EQ(unconfirmed.drafts.size(), 1u);
+    EXPECT_EQ(unconfirmed.drafts[0].gross, "23.80");  // German VAT: the VAT ID is not confirmed
+
+    store::vat_check_record valid;
+    valid.vat_id = "FR40303265045";
+    valid.verdict = "valid";
+    valid.source = "vies";
+    valid.checked_at = t0;
+    store::vat_check_store(*store_).record(valid, account_b);
+    const auto confirmed = run(request);
+    ASSERT_EQ(confirmed.drafts.size(), 1u);
+    EXPECT_EQ(confirmed.drafts[0].gross, "20.00");  // intra-community supply, no VAT
 }
 
 TEST_F(invoice_run_job_test, ADryRunWritesNothing) {
