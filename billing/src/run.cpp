@@ -954,11 +954,15 @@ bool run_selection::selects(const billing_plan& plan) const noexcept {
 
 namespace {
 
+// Plans share a document only when everything the document states once is the same for them: recipient,
+// currency, seller, language, terms, rounding, and the document-level references (BT-10 buyer reference,
+// e.g. a Leitweg-ID, BT-12, BT-13) and payment instructions (BG-16).
 bool same_group(const invoice& draft, const billing_plan& plan) {
     const party& to = plan.recipient();
     return draft.bill_to.id == to.id && draft.cur == plan.cur && draft.seller.id == plan.seller.id &&
            draft.language == plan.language && draft.terms == plan.terms && draft.rounding == plan.rounding &&
-           draft.bill_to.emails == to.emails;
+           draft.bill_to.emails == to.emails && draft.references == plan.references &&
+           draft.payment == plan.payment;
 }
 
 void open_draft(invoice& draft, const billing_plan& plan) {
@@ -974,6 +978,9 @@ void open_draft(invoice& draft, const billing_plan& plan) {
     draft.terms = plan.terms;
     draft.rounding = plan.rounding;
     draft.contract_id = plan.contract_id;
+    draft.references = plan.references;
+    draft.payment = plan.payment;
+    draft.vat_exemptions = plan.vat_exemptions;
 }
 
 }  // namespace
@@ -1091,7 +1098,13 @@ std::vector<std::size_t> plan_in_group_order(std::span<const billing_plan> plans
         if (ra != rb) {
             return ra < rb;
         }
-        return plans[a].recipient().emails < plans[b].recipient().emails;
+        if (plans[a].recipient().emails != plans[b].recipient().emails) {
+            return plans[a].recipient().emails < plans[b].recipient().emails;
+        }
+        const auto& fa = plans[a].references;
+        const auto& fb = plans[b].references;
+        return std::tie(fa.buyer_reference, fa.order_reference, fa.contract_reference) <
+               std::tie(fb.buyer_reference, fb.order_reference, fb.contract_reference);
     });
     return order;
 }

@@ -770,6 +770,35 @@ TEST(RunScenarios, GroupsPlansIntoDraftsByBillToCurrencyAndEntity) {
     EXPECT_EQ(r.summary.lines, 4U);
 }
 
+// A run's documents carry what the plan states for the whole document: the buyer reference (Leitweg-ID),
+// order and contract references and the payment instructions; plans that differ there never share one.
+TEST(RunScenarios, DraftsCarryThePlansReferencesAndPaymentAndSplitOnThem) {
+    billing_plan a = licences();
+    a.references.buyer_reference = "991-12335-06";
+    a.references.order_reference = "Vergabe 2026/117";
+    payment_means transfer;
+    a.payment = transfer;
+    billing_plan b = a;
+    b.id = "P-2";
+    b.references.order_reference = "Vergabe 2026/118";
+    billing_plan c = a;
+    c.id = "P-3";
+    std::vector<billing_plan> plans{a, b, c};
+    run_options options;
+    options.cutoff = date_of("2026-01-01");
+    const auto r = run_all(plans, {}, {}, options);
+    ASSERT_TRUE(r.failures.empty());
+    ASSERT_EQ(r.drafts.size(), 2U);
+    for (const auto& draft : r.drafts) {
+        EXPECT_EQ(draft.references.buyer_reference, "991-12335-06");
+        ASSERT_TRUE(draft.payment.has_value());
+        EXPECT_EQ(draft.payment->code, payment_means_code::credit_transfer);
+    }
+    EXPECT_EQ(r.drafts[0].references.order_reference, "Vergabe 2026/117");
+    EXPECT_EQ(r.drafts[0].plan_ids, (std::vector<std::string>{"P-1", "P-3"}));
+    EXPECT_EQ(r.drafts[1].references.order_reference, "Vergabe 2026/118");
+}
+
 TEST(RunScenarios, SelectionAndFailClosed) {
     billing_plan good = licences();
     billing_plan bad = licences();
