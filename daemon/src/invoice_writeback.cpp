@@ -107,6 +107,13 @@ invoice_package build_invoice_package(
                                   : writeback_value{};
         }
         if (name == "buyer_reference") return doc.references.buyer_reference;
+        if (name == "tax_decisions") {
+            std::string text;
+            for (const auto& d : doc.tax_decisions) {
+                text += (text.empty() ? "" : "\n") + d;
+            }
+            return text.empty() ? writeback_value{} : writeback_value{text.substr(0, 32000)};
+        }
         return std::monostate{};
     };
     if (const auto* target = writeback.find(writeback_target::invoice)) {

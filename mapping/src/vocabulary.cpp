@@ -205,6 +205,11 @@ constexpr std::array results{
     result_info{wt::invoice, "gross_amount", rt::money, "total with VAT"},
     result_info{wt::invoice, "issued_at", rt::instant, "when the document was finalized"},
     result_info{wt::invoice, "buyer_reference", rt::text, "BT-10"},
+    result_info{
+        wt::invoice,
+        "tax_decisions",
+        rt::text,
+        "why each VAT treatment applies (rule, legal basis, facts), one per line"},
     result_info{wt::invoice_line, "key", rt::text, "line key (the upsert key)"},
     result_info{wt::invoice_line, "invoice_key", rt::text, "the invoice's key (for a relationship key)"},
     result_info{wt::invoice_line, "line_number", rt::number, "1, 2, ..."},
