@@ -219,6 +219,7 @@ private:
     sync_status sync_status_;
     std::unique_ptr<asio::steady_timer> sync_wake_;
     std::map<std::string, std::set<std::string>> pending_changes_;  // object -> record ids from events
+    asio::cancellation_signal change_cancel_;                       // ends a held CometD connect at shutdown
     // The invoice run in progress, if any (one at a time).
     struct active_run {
         std::int64_t id = 0;
@@ -414,6 +415,7 @@ awaitable<void> daemon_app::shutdown() {
 
     // Total cancellation asks every job to finish or checkpoint at its next safe point; only when the
     // grace period is over does terminal cancellation abandon what is left (the store keeps it consistent).
+    change_cancel_.emit(asio::cancellation_type::terminal);
     tasks_.emit(asio::cancellation_type::total);
     asio::steady_timer grace_timer(ioc_, grace);
     auto [order, wait_ec, timer_ec] =
@@ -589,8 +591,12 @@ awaitable<void> daemon_app::writeback_loop() {
     asio::steady_timer timer(ioc_);
     for (;;) {
         bool more = false;
+        // Invoices need the bound write-back mapping: while the sync still binds the mapping files, wait
+        // instead of spending the messages' attempts.
+        const bool binding =
+            !config_->mappings.empty() && !mappings_ && sync_status_.state != "mapping errors";
         try {
-            more = co_await writeback_batch();
+            more = binding ? false : co_await writeback_batch();
         } catch (const std::exception& e) {
             log_.warn(
                 "Salesforce write-back failed; the messages stay in the outbox",
@@ -903,9 +909,10 @@ awaitable<void> daemon_app::change_loop() {
     asio::steady_timer pause(ioc_);
     for (;;) {
         auto on_events = [this](std::vector<salesforce::change_event>& events) {
+            bool foreign = false;
             for (const auto& e : events) {
                 if (e.own_write) {
-                    continue;
+                    continue;  // fakturad's own write-back: nothing to re-read
                 }
                 const auto* header = e.payload.if_contains("ChangeEventHeader");
                 if (header == nullptr || !header->is_object()) {
@@ -920,15 +927,24 @@ awaitable<void> daemon_app::change_loop() {
                     if (id.is_string()) {
                         pending_changes_[std::string(entity->as_string())].insert(std::string(id.as_string())
                         );
+                        foreign = true;
                     }
                 }
             }
-            wake_sync();
+            if (foreign) {
+                wake_sync();
+            }
             return true;
         };
+        // The server holds a connect for up to 110 s and Beast 1.81 honours only terminal cancellation:
+        // shutdown() ends it through change_cancel_ instead of waiting out the grace period.
         auto follow = sf_->follow_changes("/data/ChangeEvents", salesforce::replay_new_only, on_events);
-        auto result = co_await std::move(follow);
-        if ((co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) {
+        auto spawned = asio::co_spawn(
+            ioc_, std::move(follow), asio::bind_cancellation_slot(change_cancel_.slot(), tuple_awaitable)
+        );
+        auto [error, result] = co_await std::move(spawned);
+        if (error ||
+            (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) {
             co_return;
         }
         if (!result) {

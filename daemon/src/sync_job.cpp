@@ -417,6 +417,13 @@ awaitable<void> sync_job::sync_ids(
                     }
                 }
                 if (o.what == outcome::kind::end) {
+                    // Only this mapping's own plans: an id asked of every mapping (resync --id, a change
+                    // event) is "not returned" by the mappings of other objects, which says nothing about its
+                    // plan.
+                    const auto stored = plans.load_plan(o.record_id);
+                    if (!stored || stored->mapping_name != m.name()) {
+                        continue;
+                    }
                     if (plans.end_plan(o.record_id, today, o.reason, seen)) {
                         ++report.counts.ended;
                         note(report, o.reason + ": plan ends " + format_iso_date(today));
