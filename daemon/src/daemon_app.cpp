@@ -79,6 +79,8 @@ constexpr auto tuple_awaitable = asio::as_tuple(use_awaitable);
 // at 1000 pages, this covers quiet periods.
 constexpr std::chrono::minutes maintenance_interval{5};
 constexpr std::chrono::seconds writeback_interval{2};
+constexpr std::string_view change_channel = "/data/ChangeEvents";
+constexpr std::string_view change_cursor = "cometd:/data/ChangeEvents";
 
 log_format to_log_format(const config::settings& s) {
     return s.log.format == decltype(s.log.format)::json ? log_format::json : log_format::text;
@@ -220,6 +222,10 @@ private:
     std::unique_ptr<asio::steady_timer> sync_wake_;
     std::map<std::string, std::set<std::string>> pending_changes_;  // object -> record ids from events
     asio::cancellation_signal change_cancel_;                       // ends a held CometD connect at shutdown
+    // The newest change-event replay id handed over; stored (cursor `cometd:/data/ChangeEvents`) once the
+    // records its events name are synced, so a restart resumes after it without losing an event.
+    std::optional<std::int64_t> seen_replay_id_;
+    std::optional<std::int64_t> stored_replay_id_;
     // The invoice run in progress, if any (one at a time).
     struct active_run {
         std::int64_t id = 0;
@@ -869,14 +875,33 @@ awaitable<void> daemon_app::sync_loop() {
     }
     for (;;) {
         try {
+            const auto replay = seen_replay_id_;
             auto pending = std::exchange(pending_changes_, {});
+            bool synced = true;
             for (auto& [object, ids] : pending) {
                 auto records = sync_->sync_records(object, std::vector<std::string>(ids.begin(), ids.end()));
                 const auto r = co_await std::move(records);
+                synced = synced && r.errors.empty();
                 log_.info(
                     "change events synced",
                     {{"job", "sync"}, {"object", object}, {"result", counts_text(r.counts)}}
                 );
+            }
+            if (!synced) {
+                // Not stored: put the ids back for the next pass (the poll would find them too).
+                for (auto& [object, ids] : pending) {
+                    pending_changes_[object].insert(ids.begin(), ids.end());
+                }
+            } else if (replay && replay != stored_replay_id_) {
+                auto store_replay = [&](store::sqlite_store& db) {
+                    store::sync_cursor_info c;
+                    c.object_name = std::string(change_cursor);
+                    c.last_replay_id = std::to_string(*replay);
+                    c.updated_at = clock_.now();
+                    db.put_sync_cursor(c);
+                };
+                co_await on_store(store_replay);
+                stored_replay_id_ = replay;
             }
             auto pass = sync_->run_pass();
             const auto report = co_await std::move(pass);
@@ -907,10 +932,27 @@ awaitable<void> daemon_app::sync_loop() {
 awaitable<void> daemon_app::change_loop() {
     co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
     asio::steady_timer pause(ioc_);
+    // Resume after the last replay id whose records were stored; without one (first start, or the id expired)
+    // only new events are followed and the polls cover what came before.
+    auto read_replay = [](store::sqlite_store& db) -> std::optional<std::int64_t> {
+        const auto c = db.get_sync_cursor(change_cursor);
+        if (!c || !c->last_replay_id) {
+            return std::nullopt;
+        }
+        std::int64_t id = 0;
+        const auto& text = *c->last_replay_id;
+        const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+        return ec == std::errc{} && p == text.data() + text.size() ? std::optional(id) : std::nullopt;
+    };
+    stored_replay_id_ = co_await on_store(read_replay);
+    seen_replay_id_ = stored_replay_id_;
     for (;;) {
         auto on_events = [this](std::vector<salesforce::change_event>& events) {
             bool foreign = false;
             for (const auto& e : events) {
+                if (!seen_replay_id_ || e.replay_id > *seen_replay_id_) {
+                    seen_replay_id_ = e.replay_id;
+                }
                 if (e.own_write) {
                     continue;  // fakturad's own write-back: nothing to re-read
                 }
@@ -938,7 +980,8 @@ awaitable<void> daemon_app::change_loop() {
         };
         // The server holds a connect for up to 110 s and Beast 1.81 honours only terminal cancellation:
         // shutdown() ends it through change_cancel_ instead of waiting out the grace period.
-        auto follow = sf_->follow_changes("/data/ChangeEvents", salesforce::replay_new_only, on_events);
+        const std::int64_t from = seen_replay_id_ ? *seen_replay_id_ : salesforce::replay_new_only;
+        auto follow = sf_->follow_changes(std::string(change_channel), from, on_events);
         auto spawned = asio::co_spawn(
             ioc_, std::move(follow), asio::bind_cancellation_slot(change_cancel_.slot(), tuple_awaitable)
         );
@@ -948,6 +991,11 @@ awaitable<void> daemon_app::change_loop() {
             co_return;
         }
         if (!result) {
+            if (result.error().code == salesforce::errc::replay_id_invalid) {
+                // Retained events end before our replay id: follow new events; the polls catch up on the
+                // rest.
+                seen_replay_id_.reset();
+            }
             log_.warn(
                 "change events interrupted; polling covers the gap",
                 {{"job", "change-events"}, {"err", result.error().describe()}}
