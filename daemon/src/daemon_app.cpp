@@ -909,8 +909,9 @@ awaitable<void> daemon_app::sync_loop() {
             for (const auto& e : report.errors) {
                 log_.warn("sync step failed; repeated next pass", {{"job", "sync"}, {"err", e}});
             }
-            if (report.counts.created + report.counts.changed + report.counts.ended +
-                    report.counts.quarantined + report.counts.usage >
+            // Quarantined records are re-read every pass; they are in the status, not in the log each time.
+            if (report.counts.created + report.counts.changed + report.counts.ended + report.counts.released +
+                    report.counts.usage >
                 0) {
                 log_.info("sync pass", {{"job", "sync"}, {"result", counts_text(report.counts)}});
             }

@@ -62,6 +62,21 @@ store::account_record account_of(const billing::party& p, instant modstamp) {
     return a;
 }
 
+// Quarantined records of one mapping: they are re-read every pass, because what held them back may have
+// been fixed elsewhere (a usage record whose plan arrived later, a legal entity added to the config).
+std::vector<std::string> quarantined_ids(
+    store::sqlite_store& db, std::string_view object, std::string_view mapping
+) {
+    constexpr std::size_t limit = 10'000;
+    std::vector<std::string> ids;
+    for (const auto& q : store::plan_store(db).quarantined(limit)) {
+        if (q.object == object && q.mapping_name == mapping) {
+            ids.push_back(q.record_id);
+        }
+    }
+    return ids;
+}
+
 }  // namespace
 
 sync_job::sync_job(
@@ -262,7 +277,16 @@ awaitable<void> sync_job::sync_plan_mapping(
         co_return;
     }
 
-    // Incremental: the ids of changed source records and of the parents of changed items.
+    // Incremental: quarantined records again, then the ids of changed source records and of the parents of
+    // changed items.
+    std::vector<std::string> retry;
+    auto list_quarantined = [&](store::sqlite_store& db) {
+        retry = quarantined_ids(db, m.object(), m.name());
+    };
+    co_await on_store_(list_quarantined);
+    if (!retry.empty()) {
+        co_await sync_ids(m, std::move(retry), report);
+    }
     for (const auto& w : watched) {
         std::optional<store::sync_cursor_info> stored;
         auto read = [&](store::sqlite_store& db) { stored = db.get_sync_cursor(cursor_key(w.object)); };
@@ -517,6 +541,31 @@ awaitable<void> sync_job::sync_usage_mapping(
     if (!next) {
         report.errors.push_back(m.name() + ": polling " + m.object() + " failed: " + next.error().describe());
         co_return;
+    }
+    // Quarantined usage records again (their plan may have arrived since): by id, with the same fields.
+    std::vector<std::string> retry;
+    auto list_quarantined = [&](store::sqlite_store& db) {
+        retry = quarantined_ids(db, m.object(), m.name());
+    };
+    co_await on_store_(list_quarantined);
+    for (std::size_t first = 0; first < retry.size(); first += ids_per_query) {
+        std::string soql = "SELECT ";
+        const auto fields = m.select_fields();
+        for (std::size_t k = 0; k < fields.size(); ++k) {
+            soql += (k == 0 ? "" : ", ") + fields[k];
+        }
+        soql += " FROM " + m.object() + " WHERE Id IN (";
+        for (std::size_t k = first; k < std::min(retry.size(), first + ids_per_query); ++k) {
+            soql += (k == first ? "'" : ",'") + retry[k] + "'";
+        }
+        soql += ")";
+        auto q_retry = sf_.query(soql, on_page);
+        if (auto r = co_await std::move(q_retry); !r) {
+            report.errors.push_back(
+                m.name() + ": re-reading quarantined records failed: " + r.error().describe()
+            );
+            break;
+        }
     }
     report.counts.fetched += rows.size();
     const instant seen = now_();
