@@ -5,6 +5,7 @@
 #include "fakturad/net/http_client.hpp"
 #include "fakturad/salesforce/client.hpp"
 #include "org_binding.hpp"
+#include "org_calendar.hpp"
 #include "salesforce_setup.hpp"
 #include "system_clock.hpp"
 
@@ -51,16 +52,6 @@ std::vector<std::filesystem::path> config_files(const config::settings& cfg) {
         files.push_back(m.path);
     }
     return files;
-}
-
-civil_date today_in(const std::string& zone_name) {
-    const auto* zone = date::locate_zone(zone_name);
-    const auto day = std::chrono::floor<date::days>(zone->to_local(std::chrono::system_clock::now()));
-    const date::year_month_day ymd{day};
-    return civil_date{
-        std::chrono::year{static_cast<int>(ymd.year())},
-        std::chrono::month{static_cast<unsigned>(ymd.month())},
-        std::chrono::day{static_cast<unsigned>(ymd.day())}};
 }
 
 void print_party(std::ostream& out, std::string_view label, const billing::party& p) {
@@ -178,7 +169,7 @@ int run_mapping_preview(
             << "' is not a Salesforce record id (15 or 18 letters and digits)\n";
         return 2;
     }
-    civil_date cutoff = today_in(cfg.instance.time_zone);
+    civil_date cutoff = civil_date_in(cfg.instance.time_zone, system_clock{}.now());
     if (!date.empty()) {
         auto parsed = parse_iso_date(date);
         if (const auto* d = std::get_if<civil_date>(&parsed)) {
@@ -265,15 +256,7 @@ int run_mapping_preview(
     }
     mapping::apply_context ctx;
     const auto zone_name = cfg.instance.time_zone;
-    ctx.to_civil_date = [zone_name](instant at) {
-        const auto* zone = date::locate_zone(zone_name);
-        const auto day = std::chrono::floor<date::days>(zone->to_local(at));
-        const date::year_month_day ymd{day};
-        return civil_date{
-            std::chrono::year{static_cast<int>(ymd.year())},
-            std::chrono::month{static_cast<unsigned>(ymd.month())},
-            std::chrono::day{static_cast<unsigned>(ymd.day())}};
-    };
+    ctx.to_civil_date = [zone_name](instant at) { return civil_date_in(zone_name, at); };
     ctx.legal_entity = [&billing](std::string_view code) {
         return billing ? billing->legal_entity(code) : nullptr;
     };

@@ -23,6 +23,7 @@
 #include "invoice_run_job.hpp"
 #include "invoice_writeback.hpp"
 #include "org_binding.hpp"
+#include "org_calendar.hpp"
 #include "salesforce_setup.hpp"
 #include "salesforce_writeback.hpp"
 #include "status_report.hpp"
@@ -769,13 +770,7 @@ awaitable<bool> daemon_app::writeback_batch() {
 }
 
 civil_date daemon_app::local_today() const {
-    const auto* zone = date::locate_zone(config_->instance.time_zone);
-    const auto day = std::chrono::floor<date::days>(zone->to_local(clock_.now()));
-    const date::year_month_day ymd{day};
-    return civil_date{
-        std::chrono::year{static_cast<int>(ymd.year())},
-        std::chrono::month{static_cast<unsigned>(ymd.month())},
-        std::chrono::day{static_cast<unsigned>(ymd.day())}};
+    return civil_date_in(config_->instance.time_zone, clock_.now());
 }
 
 void daemon_app::wake_sync() {

@@ -4,9 +4,9 @@
 #include "fakturad/salesforce/soql.hpp"
 #include "fakturad/store/plan_store.hpp"
 #include "fakturad/store/store_error.hpp"
+#include "org_calendar.hpp"
 
 #include <boost/json/serialize.hpp>
-#include <date/tz.h>
 
 #include <algorithm>
 #include <set>
@@ -99,16 +99,7 @@ sync_job::sync_job(
     apply_.legal_entity = [this](std::string_view code) { return billing_.legal_entity(code); };
 }
 
-civil_date sync_job::local_date(instant at) const {
-    const auto* zone = date::locate_zone(options_.time_zone);
-    const auto local = zone->to_local(at);
-    const auto day = std::chrono::floor<date::days>(local);
-    const date::year_month_day ymd{day};
-    return civil_date{
-        std::chrono::year{static_cast<int>(ymd.year())},
-        std::chrono::month{static_cast<unsigned>(ymd.month())},
-        std::chrono::day{static_cast<unsigned>(ymd.day())}};
-}
+civil_date sync_job::local_date(instant at) const { return civil_date_in(options_.time_zone, at); }
 
 awaitable<sync_report> sync_job::run_pass() {
     sync_report report;
