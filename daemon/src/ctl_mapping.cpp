@@ -217,12 +217,7 @@ int run_mapping_preview(
         }
         for (std::size_t i = 0; i < f.binding.set->usage.size(); ++i) {
             const auto& m = f.binding.set->usage[i];
-            std::string soql = "SELECT ";
-            const auto fields = m.select_fields();
-            for (std::size_t k = 0; k < fields.size(); ++k) {
-                soql += (k == 0 ? "" : ", ") + fields[k];
-            }
-            soql += " FROM " + m.object() + " WHERE Id = '" + record_id + "'";
+            const std::string soql = m.soql_by_ids(ids);
             auto on_page = [&f, i](salesforce::query_page& page) {
                 for (auto& r : page.records) {
                     f.usage.emplace_back(i, r.as_object());

@@ -540,17 +540,10 @@ awaitable<void> sync_job::sync_usage_mapping(
     };
     co_await on_store_(list_quarantined);
     for (std::size_t first = 0; first < retry.size(); first += ids_per_query) {
-        std::string soql = "SELECT ";
-        const auto fields = m.select_fields();
-        for (std::size_t k = 0; k < fields.size(); ++k) {
-            soql += (k == 0 ? "" : ", ") + fields[k];
-        }
-        soql += " FROM " + m.object() + " WHERE Id IN (";
-        for (std::size_t k = first; k < std::min(retry.size(), first + ids_per_query); ++k) {
-            soql += (k == first ? "'" : ",'") + retry[k] + "'";
-        }
-        soql += ")";
-        auto q_retry = sf_.query(soql, on_page);
+        const std::span<const std::string> chunk(
+            retry.data() + first, std::min(retry.size() - first, ids_per_query)
+        );
+        auto q_retry = sf_.query(m.soql_by_ids(chunk), on_page);
         if (auto r = co_await std::move(q_retry); !r) {
             report.errors.push_back(
                 m.name() + ": re-reading quarantined records failed: " + r.error().describe()

@@ -86,7 +86,8 @@ std::string bound_plan_mapping::soql_ids() const {
     return "SELECT Id FROM " + b_.object + where_clause(b_.conditions);
 }
 
-std::string bound_plan_mapping::soql_by_ids(std::span<const std::string> ids) const {
+// " WHERE Id IN ('..', '..')"; throws std::invalid_argument for no ids or one that is not a Salesforce id.
+static std::string where_ids(std::span<const std::string> ids) {
     if (ids.empty()) {
         throw std::invalid_argument("soql_by_ids: no ids");
     }
@@ -99,9 +100,13 @@ std::string bound_plan_mapping::soql_by_ids(std::span<const std::string> ids) co
         }
         quoted.push_back("'" + id + "'");
     }
+    return " WHERE Id IN (" + joined(quoted, ", ") + ")";
+}
+
+std::string bound_plan_mapping::soql_by_ids(std::span<const std::string> ids) const {
     const std::string child = child_select();
     return "SELECT " + joined(select_fields(), ", ") + (child.empty() ? "" : ", " + child) + " FROM " +
-           b_.object + " WHERE Id IN (" + joined(quoted, ", ") + ")";
+           b_.object + where_ids(ids);
 }
 
 std::vector<watched_object> bound_plan_mapping::watched_objects() const {
@@ -132,6 +137,10 @@ std::vector<std::string> bound_usage_mapping::select_fields() const {
 
 std::string bound_usage_mapping::soql_all() const {
     return "SELECT " + joined(select_fields(), ", ") + " FROM " + b_.object + where_clause(b_.conditions);
+}
+
+std::string bound_usage_mapping::soql_by_ids(std::span<const std::string> ids) const {
+    return "SELECT " + joined(select_fields(), ", ") + " FROM " + b_.object + where_ids(ids);
 }
 
 watched_object bound_usage_mapping::watched() const {

@@ -184,6 +184,8 @@ public:
     // Id, SystemModstamp, then the mapped and condition fields: for polling by SystemModstamp.
     [[nodiscard]] std::vector<std::string> select_fields() const;
     [[nodiscard]] std::string soql_all() const;
+    // The same fields WHERE Id IN (...), without the conditions; throws like bound_plan_mapping's.
+    [[nodiscard]] std::string soql_by_ids(std::span<const std::string> ids) const;
     [[nodiscard]] watched_object watched() const;
     [[nodiscard]] bool matches(const boost::json::object& record) const;
     [[nodiscard]] usage_result apply(const boost::json::object& record, const apply_context& ctx) const;
