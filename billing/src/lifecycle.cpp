@@ -235,6 +235,100 @@ billing_result<invoice> make_manual_draft(
 
 // ---- finalization -------------------------------------------------------------------------------------
 
+namespace {
+
+std::string trimmed_text(std::string_view text) {
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos) {
+        return {};
+    }
+    const auto last = text.find_last_not_of(" \t\r\n");
+    return std::string(text.substr(first, last - first + 1));
+}
+
+}  // namespace
+
+billing_status revise_draft(invoice& draft, const draft_revision& revision, civil_date issue_date) {
+    if (draft.status != invoice_status::draft) {
+        return state_error(
+            doc_name(draft) + " is " + std::string(to_string(draft.status)) + "; only a draft is revised"
+        );
+    }
+    invoice revised = draft;
+    auto too_long = [](std::string_view field, std::size_t length, std::size_t limit) {
+        return input_error(
+            std::string(field) + ": " + std::to_string(length) + " characters, at most " +
+            std::to_string(limit) + " are allowed"
+        );
+    };
+    if (revision.buyer_reference) {
+        auto text = trimmed_text(*revision.buyer_reference);
+        if (text.empty() && !draft.references.buyer_reference.empty()) {
+            return input_error(
+                "buyer reference: the plan gives \"" + draft.references.buyer_reference +
+                "\" (for a public buyer the Leitweg-ID, BR-DE-15); it can be corrected but not removed"
+            );
+        }
+        if (text.size() > max_reference_length) {
+            return too_long("buyer reference", text.size(), max_reference_length);
+        }
+        revised.references.buyer_reference = std::move(text);
+    }
+    if (revision.order_reference) {
+        auto text = trimmed_text(*revision.order_reference);
+        if (text.size() > max_reference_length) {
+            return too_long("order reference", text.size(), max_reference_length);
+        }
+        revised.references.order_reference = std::move(text);
+    }
+    if (revision.notes) {
+        revised.notes.clear();
+        std::size_t total = 0;
+        for (const auto& note : *revision.notes) {
+            auto text = trimmed_text(note);
+            total += text.size();
+            if (!text.empty()) {
+                revised.notes.push_back(std::move(text));
+            }
+        }
+        if (total > max_note_length) {
+            return too_long("notes", total, max_note_length);
+        }
+    }
+    if (revision.due_date) {
+        const auto days =
+            (std::chrono::sys_days{*revision.due_date} - std::chrono::sys_days{issue_date}).count();
+        if (days < 0) {
+            return input_error(
+                "due date " + format_iso_date(*revision.due_date) + " is before the issue date " +
+                format_iso_date(issue_date) +
+                "; set a later due date or clear it for the plan's payment terms"
+            );
+        }
+        revised.terms.net_days = static_cast<std::int32_t>(days);
+    }
+    for (const auto& [index, description] : revision.line_descriptions) {
+        if (index >= revised.lines.size()) {
+            return input_error(
+                "line " + std::to_string(index + 1) + ": the draft has " +
+                std::to_string(revised.lines.size()) + " lines"
+            );
+        }
+        auto text = trimmed_text(description);
+        if (text.empty()) {
+            return input_error("line " + std::to_string(index + 1) + ": the description cannot be empty");
+        }
+        if (text.size() > max_description_length) {
+            return too_long(
+                "line " + std::to_string(index + 1) + " description", text.size(), max_description_length
+            );
+        }
+        revised.lines[index].description = std::move(text);
+    }
+    draft = std::move(revised);
+    return ok();
+}
+
 billing_status finalize(invoice& draft, const finalize_input& input) {
     if (draft.status != invoice_status::draft) {
         return state_error(doc_name(draft) + " is already " + std::string(to_string(draft.status)));

@@ -410,6 +410,42 @@ void invoice_store::delete_draft(invoice_id id) {
     tx.commit();
 }
 
+stored_invoice invoice_store::revise_draft(
+    invoice_id id, const billing::draft_revision& revision, civil_date issue_date, instant now
+) {
+    repository repo(*store_);
+    own_transaction tx(*store_, repo.db());
+    auto row = repo.read(id);
+    if (!row) {
+        repo.fail("invoice " + std::to_string(id) + " does not exist");
+    }
+    if (row->status != "draft") {
+        repo.fail("invoice " + std::to_string(id) + " is " + row->status + "; only a draft can be revised");
+    }
+    billing::invoice doc = std::move(row->document);
+    if (auto revised = billing::revise_draft(doc, revision, issue_date); !revised) {
+        repo.fail("draft " + std::to_string(id) + " not revised: " + revised.error().message);
+    }
+    {
+        statement_use q(repo.sql("UPDATE invoices SET document = ?2, updated_at = ?3 WHERE id = ?1"));
+        q->bind(1, id);
+        q->bind(2, detail::document_to_json(doc));
+        q->bind(3, instant_text(now));
+        q->run();
+    }
+    for (std::size_t i = 0; i < doc.lines.size(); ++i) {
+        statement_use line(
+            repo.sql("UPDATE invoice_lines SET description = ?3 WHERE invoice_id = ?1 AND position = ?2")
+        );
+        line->bind(1, id);
+        line->bind(2, static_cast<std::int64_t>(i + 1));
+        line->bind(3, doc.lines[i].description);
+        line->run();
+    }
+    tx.commit();
+    return {id, std::move(doc)};
+}
+
 stored_invoice invoice_store::finalize(
     invoice_id id, const billing::number_range_spec& range, civil_date issue_date, instant now
 ) {

@@ -395,5 +395,80 @@ TEST(Lifecycle, ManualDraftsFromLinesAndFromAPlan) {
     EXPECT_EQ(make_manual_draft(plan, input).error().message, "plan P-1 has no item 'zz'");
 }
 
+// ---- review (approval flow) ------------------------------------------------------------------------------
+
+invoice unfinalized_draft() {
+    auto r = test::run_one(two_rates(), {}, "2026-01-01");
+    EXPECT_EQ(r.drafts.size(), 1U);
+    return r.drafts.front();
+}
+
+TEST(Lifecycle, RevisionChangesTextsAndTermsButNotAmounts) {
+    invoice doc = unfinalized_draft();
+    doc.references.buyer_reference = "04011000-12345-67";
+    const auto totals = doc.totals;
+    draft_revision r;
+    r.buyer_reference = "  04011000-12345-68 ";
+    r.order_reference = "PO-7781";
+    r.notes = std::vector<std::string>{"Thank you for your order.", "  "};
+    r.due_date = date_of("2026-02-01");
+    r.line_descriptions = {{1, "Support hours, January"}};
+    ASSERT_TRUE(revise_draft(doc, r, date_of("2026-01-02")).has_value());
+    EXPECT_EQ(doc.references.buyer_reference, "04011000-12345-68");
+    EXPECT_EQ(doc.references.order_reference, "PO-7781");
+    EXPECT_EQ(doc.notes, std::vector<std::string>{"Thank you for your order."});
+    EXPECT_EQ(doc.terms.net_days, 30);  // 2026-01-02 + 30 days = 2026-02-01
+    EXPECT_EQ(doc.lines[1].description, "Support hours, January");
+    EXPECT_EQ(doc.totals.gross, totals.gross);
+    ASSERT_TRUE(finalize(doc, {"RE-2026-000001", date_of("2026-01-02")}).has_value());
+    EXPECT_EQ(format_iso_date(doc.due_date.value()), "2026-02-01");
+}
+
+TEST(Lifecycle, RevisionRefusesWhatWouldBreakTheDocumentAndChangesNothing) {
+    invoice doc = unfinalized_draft();
+    doc.references.buyer_reference = "04011000-12345-67";
+    const invoice before = doc;
+    auto refused = [&](const draft_revision& r) -> std::string {
+        auto s = revise_draft(doc, r, date_of("2026-01-10"));
+        EXPECT_FALSE(s.has_value());
+        EXPECT_EQ(doc.references.buyer_reference, before.references.buyer_reference);
+        EXPECT_EQ(doc.lines[0].description, before.lines[0].description);
+        return s ? std::string() : s.error().message;
+    };
+    draft_revision clear;
+    clear.buyer_reference = " ";
+    EXPECT_EQ(
+        refused(clear),
+        "buyer reference: the plan gives \"04011000-12345-67\" (for a public buyer the Leitweg-ID, "
+        "BR-DE-15); it "
+        "can be corrected but not removed"
+    );
+    draft_revision early;
+    early.due_date = date_of("2026-01-09");
+    early.line_descriptions = {{0, "changed"}};
+    EXPECT_EQ(
+        refused(early),
+        "due date 2026-01-09 is before the issue date 2026-01-10; set a later due date or clear it for the "
+        "plan's "
+        "payment terms"
+    );
+    draft_revision empty_line;
+    empty_line.line_descriptions = {{0, "\t"}};
+    EXPECT_EQ(refused(empty_line), "line 1: the description cannot be empty");
+    draft_revision missing_line;
+    missing_line.line_descriptions = {{2, "third"}};
+    EXPECT_EQ(refused(missing_line), "line 3: the draft has 2 lines");
+    draft_revision long_po;
+    long_po.order_reference = std::string(201, 'x');
+    EXPECT_EQ(refused(long_po), "order reference: 201 characters, at most 200 are allowed");
+
+    invoice final_doc = finalized_invoice();
+    draft_revision any;
+    any.order_reference = "PO-1";
+    auto s = revise_draft(final_doc, any, date_of("2026-01-10"));
+    ASSERT_FALSE(s.has_value());
+    EXPECT_EQ(s.error().code, billing_errc::invalid_state);
+}
+
 }  // namespace
 }  // namespace fakturad::billing

@@ -204,6 +204,46 @@ TEST_F(invoice_store_test, deleting_a_draft_releases_its_periods_and_a_finalized
     EXPECT_THROW(invoices_->delete_draft(again), store_error);
 }
 
+TEST_F(invoice_store_test, a_revised_draft_keeps_its_amounts_and_the_finalized_one_carries_the_revision) {
+    const auto plan = licence_plan();
+    const invoice_id id =
+        invoices_->save_draft(run_on_store(*invoices_, plan, "2026-01-01").front(), std::nullopt, t0);
+    const std::string gross = scalar("SELECT total_gross FROM invoices WHERE id = 1");
+    billing::draft_revision revision;
+    revision.order_reference = "PO-4711";
+    revision.due_date = day("2026-02-05");
+    revision.line_descriptions = {{0, "Licences, January (as agreed)"}};
+    invoices_->revise_draft(id, revision, day("2026-01-06"), t0);
+    EXPECT_EQ(
+        scalar("SELECT description FROM invoice_lines WHERE position = 1"), "Licences, January (as agreed)"
+    );
+    EXPECT_EQ(scalar("SELECT total_gross FROM invoices WHERE id = 1"), gross);
+
+    const auto done = invoices_->finalize(id, invoice_range(), day("2026-01-06"), t0);
+    EXPECT_EQ(done.document.references.order_reference, "PO-4711");
+    EXPECT_EQ(done.document.due_date, day("2026-02-05"));
+    EXPECT_EQ(done.document.lines.front().description, "Licences, January (as agreed)");
+
+    billing::draft_revision late;
+    late.order_reference = "PO-4712";
+    EXPECT_THROW(invoices_->revise_draft(id, late, day("2026-01-07"), t0), store_error);
+    billing::draft_revision bad;
+    bad.line_descriptions = {{0, " "}};
+    const invoice_id feb =
+        invoices_->save_draft(run_on_store(*invoices_, plan, "2026-02-01").front(), std::nullopt, t0);
+    EXPECT_THAT(
+        [&] {
+            try {
+                invoices_->revise_draft(feb, bad, day("2026-02-02"), t0);
+            } catch (const store_error& e) {
+                return std::string(e.what());
+            }
+            return std::string("revised");
+        }(),
+        HasSubstr("line 1: the description cannot be empty")
+    );
+}
+
 TEST_F(invoice_store_test, a_void_is_logged_only_for_a_drawn_number) {
     const auto plan = licence_plan();
     const invoice_id id =

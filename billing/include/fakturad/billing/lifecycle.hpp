@@ -50,6 +50,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace fakturad::billing {
@@ -94,6 +95,30 @@ struct manual_draft_input {
 // then the explicit lines. Errors: invalid_input, invalid_plan, arithmetic.
 [[nodiscard]] billing_result<invoice> make_manual_draft(
     const billing_plan& plan, const manual_draft_input& input, std::span<const usage_record> usage = {}
+);
+
+// ---- review ---------------------------------------------------------------------------------------------
+
+// What a billing clerk may change on a draft before approving it (the approval flow of invoice runs): the
+// buyer and order references, the notes, the due date and the line texts. Amounts, quantities, periods, tax
+// and parties come from the plan and stay as billed: to change them, change the plan and discard the draft.
+struct draft_revision {
+    std::optional<std::string> buyer_reference;     // BT-10; a reference the plan gave cannot be removed
+    std::optional<std::string> order_reference;     // BT-13
+    std::optional<std::vector<std::string>> notes;  // BT-22; replaces the draft's notes
+    std::optional<civil_date> due_date;             // becomes the payment terms (days after issue_date)
+    std::vector<std::pair<std::size_t, std::string>> line_descriptions;  // line index -> text
+};
+
+inline constexpr std::size_t max_reference_length = 200;
+inline constexpr std::size_t max_note_length = 4000;
+inline constexpr std::size_t max_description_length = 1000;
+
+// Applies the revision; texts are trimmed. Errors: invalid_state (not a draft), invalid_input naming the
+// field: a removed buyer reference, a text over its length, an empty line text, a line that does not
+// exist, a due date before issue_date. Nothing is changed when it fails.
+[[nodiscard]] billing_status revise_draft(
+    invoice& draft, const draft_revision& revision, civil_date issue_date
 );
 
 // ---- finalization -------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@
 // store_error naming the missing record.
 
 #include "fakturad/billing/invoice.hpp"
+#include "fakturad/billing/lifecycle.hpp"
 #include "fakturad/billing/numbering.hpp"
 #include "fakturad/billing/plan_state.hpp"
 #include "fakturad/core/calendar.hpp"
@@ -81,6 +82,14 @@ public:
     // Deletes a draft; its billed periods and credits go with it (released). Throws store_error for a
     // document that is not a draft or does not exist.
     void delete_draft(invoice_id id);
+
+    // Applies a clerk's revision to a draft (billing::revise_draft: references, notes, due date, line texts;
+    // amounts stay as billed) and stores the document and its line texts. Runs inside the caller's
+    // transaction when there is one. Throws store_error when the draft does not exist, is not a draft, or
+    // the revision is refused (the message says why, naming the field).
+    stored_invoice revise_draft(
+        invoice_id id, const billing::draft_revision& revision, civil_date issue_date, instant now
+    );
 
     // Finalizes a draft in one transaction of its own: draws the next number of `range` for the issue date
     // (none for a pro-forma), sets issue and due date, freezes the document; for a cancellation also sets
