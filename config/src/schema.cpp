@@ -19,8 +19,7 @@ constexpr std::array sync_modes{"normal"sv, "full"sv};
 constexpr std::array auth_flows{"jwt_bearer"sv, "client_credentials"sv};
 constexpr std::array vies_apis{"soap"sv, "rest"sv};
 constexpr std::array on_off{"off"sv, "on"sv};
-constexpr std::array finalize_kinds{"immediately"sv, "drafts"sv};
-constexpr std::array later_finalize_kinds{"approval"sv};
+constexpr std::array finalize_kinds{"immediately"sv, "drafts"sv, "approval"sv};
 
 // Maps a validated choice back to its enumerator; the choice lists above are in enumerator order.
 template <typename Enum, std::size_t N>
@@ -483,10 +482,10 @@ const std::array<key_spec, 63> table{{
      .default_text = "immediately",
      .description =
          "`immediately`: a run numbers and issues its invoices; `drafts`: a run leaves drafts in the "
-         "store for `fakturactl invoice-run --finalize` later. `approval` (drafts edited and approved "
-         "in Salesforce) is planned but not available in this version.",
+         "store for `fakturactl invoice-run --finalize` later; `approval`: a run writes its drafts to "
+         "Salesforce, where a clerk edits the allowed fields and approves (or discards) each one, and "
+         "fakturad then numbers and issues it (needs `approval:` in the write-back mapping).",
      .choices = finalize_kinds,
-     .unavailable = later_finalize_kinds,
      .apply = [](settings& s, const value& v
               ) { bs(s).finalize = choice_to<billing_settings::finalize_kind>(finalize_kinds, v); },
      .render = [](const settings& s) -> std::optional<std::string> {

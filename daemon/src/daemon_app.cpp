@@ -1,5 +1,6 @@
 #include "daemon_app.hpp"
 
+#include "approval_job.hpp"
 #include "billing_context.hpp"
 #include "control_server.hpp"
 #include "ctl_invoice_pdf.hpp"
@@ -28,6 +29,7 @@
 #include "salesforce_writeback.hpp"
 #include "status_report.hpp"
 #include "stderr_logger.hpp"
+#include "sync_error_record.hpp"
 #include "sync_job.hpp"
 #include "system_clock.hpp"
 #include "systemd_notifier.hpp"
@@ -219,6 +221,7 @@ private:
     // The sync (config `salesforce` + `mappings`): bound mappings, the job, its status (I/O thread only).
     std::unique_ptr<mapping::bound_set> mappings_;
     std::unique_ptr<sync_job> sync_;
+    std::unique_ptr<approval_job> approval_;  // billing.finalize: approval
     sync_status sync_status_;
     std::unique_ptr<asio::steady_timer> sync_wake_;
     std::map<std::string, std::set<std::string>> pending_changes_;  // object -> record ids from events
@@ -714,11 +717,11 @@ awaitable<bool> daemon_app::writeback_batch() {
             }
         }
     }
+    std::size_t failed = 0;
     if (!invoices.empty()) {
         auto delivered = deliver_invoices(invoices, now);
-        co_await std::move(delivered);
+        failed += co_await std::move(delivered);
     }
-    std::size_t failed = 0;
     if (!records.empty()) {
         auto call =
             sf_->upsert(std::string(vat_check_object), std::string(external_id_field), std::move(records));
@@ -728,7 +731,7 @@ awaitable<bool> daemon_app::writeback_batch() {
             for (const auto* m : sent) {
                 settled.push_back({m->id, false, error, retry_time(*m, false, now)});
             }
-            failed = sent.size();
+            failed += sent.size();
             log_.warn(
                 "Salesforce write-back call failed; retried later",
                 {{"job", "salesforce-writeback"}, {"err", error}}
@@ -849,21 +852,42 @@ awaitable<void> daemon_app::sync_loop() {
             co_return;
         }
     }
+    const bool approval = cfg->billing && billing_ &&
+                          cfg->billing->finalize == config::billing_settings::finalize_kind::approval;
+    if (approval && !(mappings_->writeback && mappings_->writeback->approval())) {
+        sync_status_.state = "mapping errors";
+        sync_status_.detail =
+            "billing.finalize is approval, but the write-back mapping has no approval section; add one "
+            "(mapping/README.md, writeback.approval) or choose another billing.finalize";
+        log_.error("approval not possible", {{"job", "sync"}, {"err", sync_status_.detail}});
+        co_return;
+    }
     sync_options options;
     options.time_zone = cfg->instance.time_zone;
     static const billing_context no_billing = billing_context{};
+    const store_runner runner = [this](std::function<void(store::sqlite_store&)> work) -> awaitable<void> {
+        auto job = [work = std::move(work)](store::sqlite_store& db) { work(db); };
+        co_await on_store(std::move(job));
+    };
     sync_ = std::make_unique<sync_job>(
         *sf_,
-        [this](std::function<void(store::sqlite_store&)> work) -> awaitable<void> {
-            auto job = [work = std::move(work)](store::sqlite_store& db) { work(db); };
-            co_await on_store(std::move(job));
-        },
+        runner,
         *mappings_,
         billing_ ? *billing_ : no_billing,
         options,
         log_,
         [this] { return clock_.now(); }
     );
+    if (approval) {
+        approval_ = std::make_unique<approval_job>(
+            *sf_,
+            runner,
+            *mappings_->writeback,
+            *billing_,
+            cfg->instance.time_zone,
+            [this] { return clock_.now(); }
+        );
+    }
     sync_status_.state = "running";
     if (cfg->salesforce->change_events) {
         spawn_owned("change-events", change_loop());
@@ -874,6 +898,9 @@ awaitable<void> daemon_app::sync_loop() {
             auto pending = std::exchange(pending_changes_, {});
             bool synced = true;
             for (auto& [object, ids] : pending) {
+                if (approval_ && object == approval_->invoice_object()) {
+                    continue;  // a clerk's approval: the approval pass below reads it
+                }
                 auto records = sync_->sync_records(object, std::vector<std::string>(ids.begin(), ids.end()));
                 const auto r = co_await std::move(records);
                 synced = synced && r.errors.empty();
@@ -909,6 +936,17 @@ awaitable<void> daemon_app::sync_loop() {
                     report.counts.usage >
                 0) {
                 log_.info("sync pass", {{"job", "sync"}, {"result", counts_text(report.counts)}});
+            }
+            if (approval_) {
+                auto approvals = approval_->run_pass();
+                const auto a = co_await std::move(approvals);
+                sync_status_.awaiting_approval = a.awaiting - a.approved - a.discarded;
+                for (const auto& c : a.changes) {
+                    log_.info("approval", {{"job", "approval"}, {"result", c}});
+                }
+                for (const auto& e : a.errors) {
+                    log_.warn("approval step failed; repeated next pass", {{"job", "approval"}, {"err", e}});
+                }
             }
         } catch (const std::exception& e) {
             log_.warn("sync pass failed; next try at the next poll", {{"job", "sync"}, {"err", e.what()}});
@@ -1089,6 +1127,7 @@ awaitable<void> daemon_app::run_in_background(store::run_request request, std::i
             run->progress = p;
         };
         hooks.cancel = &run->cancel;
+        hooks.publish_drafts = cfg->billing->finalize == config::billing_settings::finalize_kind::approval;
         co_return execute_invoice_run(db, *billing_, request, run_id, hooks);
     };
     std::string failure;

@@ -6,8 +6,7 @@
 #include "fakturad/store/vat_check_store.hpp"
 #include "vat_check_job.hpp"
 
-#include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
+#include <array>
 
 namespace fakturad::daemon {
 namespace {
@@ -25,14 +24,6 @@ draft_summary summarize(const billing::invoice& doc) {
     s.net = to_string(doc.totals.net);
     s.gross = to_string(doc.totals.gross);
     return s;
-}
-
-std::vector<store::outbox_intent> writeback_intents(store::invoice_id id) {
-    store::outbox_intent intent;
-    intent.kind = std::string(invoice_writeback_kind);
-    intent.idempotency_key = "invoice:" + std::to_string(id);
-    intent.payload = boost::json::serialize(boost::json::object{{"invoice_id", id}});
-    return {intent};
 }
 
 class run_sink final : public billing::draft_sink {
@@ -74,6 +65,10 @@ public:
         try {
             store::transaction tx(db_);
             id = invoices.save_draft(draft, out_.progress.run_id, hooks_.now());
+            if (hooks_.publish_drafts && !request_.finalize) {
+                const auto intent = invoice_writeback_intent(id, true);
+                db_.enqueue(intent.kind, intent.idempotency_key, intent.payload, hooks_.now());
+            }
             tx.commit();
         } catch (const store::already_billed& e) {
             // Another run (or process) billed these periods in the meantime: nothing is lost.
@@ -97,7 +92,7 @@ public:
 
     void finalize(store::invoice_id id, const billing::invoice& draft) {
         store::invoice_store invoices(db_);
-        const auto intents = writeback_intents(id);
+        const std::array intents{invoice_writeback_intent(id, false)};
         try {
             const auto issue = request_.cutoff;
             auto done = invoices.finalize(id, ctx_.range_for(draft), issue, hooks_.now(), intents);

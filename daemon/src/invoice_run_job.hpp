@@ -6,7 +6,8 @@
 //   2. each draft is saved in its own transaction with its billed periods (UNIQUE per period: a period
 //      billed by a draft of a killed run is not billed again, the engine sees it in the plan state);
 //   3. with `finalize`, each draft is finalized in a second transaction that draws its number and commits
-//      the write-back intent in the outbox with it;
+//      the write-back intent in the outbox with it; without it and with `publish_drafts`, the draft's own
+//      write-back intent is committed with the draft (approval in Salesforce, approval_job.hpp);
 //   4. a run found 'running' at start-up is resumed: its left-over drafts are finalized first, then the
 //      plans are billed again (those billed already contribute nothing), then the row is finished.
 // So a number is drawn only with its finalized invoice, an invoice exists at most once per period, and each
@@ -22,6 +23,7 @@
 #include "fakturad/core/clock.hpp"
 #include "fakturad/store/invoice_run_store.hpp"
 #include "fakturad/store/sqlite_store.hpp"
+#include "invoice_intents.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -31,9 +33,6 @@
 #include <vector>
 
 namespace fakturad::daemon {
-
-// Outbox kind of the write-back of a finalized document (payload {"invoice_id": N}).
-inline constexpr std::string_view invoice_writeback_kind = "salesforce.invoice";
 
 struct run_progress {
     std::int64_t run_id = 0;  // 0 for a dry run
@@ -66,6 +65,9 @@ struct run_hooks {
     // VAT-ID evidence (vat_check_job.hpp vat_id_confirmed): an `unconfirmed` latest check still counts when a
     // valid one lies within this window (vies.accept_recently_valid; 0: never).
     std::chrono::milliseconds accept_recently_valid{0};
+    // billing.finalize: approval — each draft that is not finalized at once is sent to Salesforce (with its
+    // outbox intent in the draft's transaction), where a clerk approves it (approval_job.hpp).
+    bool publish_drafts = false;
     std::function<void(const run_progress&)> on_progress;  // every few plans; may be empty
     const std::atomic<bool>* cancel = nullptr;             // checked between plans
 };

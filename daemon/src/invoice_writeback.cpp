@@ -107,6 +107,14 @@ invoice_package build_invoice_package(
                                   : writeback_value{};
         }
         if (name == "buyer_reference") return doc.references.buyer_reference;
+        if (name == "order_reference") return doc.references.order_reference;
+        if (name == "note") {
+            std::string text;
+            for (const auto& n : doc.notes) {
+                text += (text.empty() ? "" : "\n") + n;
+            }
+            return text;
+        }
         if (name == "tax_decisions") {
             std::string text;
             for (const auto& d : doc.tax_decisions) {
@@ -148,7 +156,9 @@ invoice_package build_invoice_package(
             );
         }
     }
-    for (const auto& pid : doc.plan_ids) {
+    // A draft awaiting approval bills nothing yet: the plans' billed-through dates follow its finalization.
+    for (const auto& pid :
+         doc.status == billing::invoice_status::draft ? std::vector<std::string>{} : doc.plan_ids) {
         auto p = plans.load_plan(pid);
         if (!p || writeback.find(writeback_target::plan_source, p->source_object) == nullptr) {
             continue;

@@ -119,6 +119,8 @@ std::string to_json(const status_snapshot& s) {
              {"mapping_problems", std::move(problems)},
              {"quarantined", s.sync.quarantined},
              {"quarantine", std::move(quarantine)},
+             {"awaiting_approval",
+              s.sync.awaiting_approval ? json::value(*s.sync.awaiting_approval) : json::value(nullptr)},
          }},
     };
     return json::serialize(doc);
@@ -206,6 +208,9 @@ std::string render_status_text(std::string_view status_json) {
             for (const auto& e : q.get_array()) {
                 out += "            " + text_of(e) + "\n";
             }
+        }
+        if (const auto& a = field(so, "awaiting_approval"); !a.is_null()) {
+            line("approval", text_of(a) + " draft(s) awaiting approval in Salesforce");
         }
     }
     const auto& run = field(o, "last_run");

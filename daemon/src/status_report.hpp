@@ -37,7 +37,8 @@ struct sync_status {
     std::string detail;  // e.g. the last pass: "fetched 42, created 40, quarantined 1"
     std::vector<std::string> mapping_problems;  // file:line:column lines, at most 20
     std::uint64_t quarantined = 0;
-    std::vector<std::string> quarantine;  // "Opportunity 006...: reason", newest first, at most 20
+    std::vector<std::string> quarantine;             // "Opportunity 006...: reason", newest first, at most 20
+    std::optional<std::uint64_t> awaiting_approval;  // drafts in Salesforce (billing.finalize: approval)
 };
 
 struct status_snapshot {

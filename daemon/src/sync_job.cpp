@@ -5,6 +5,7 @@
 #include "fakturad/store/plan_store.hpp"
 #include "fakturad/store/store_error.hpp"
 #include "org_calendar.hpp"
+#include "sync_error_record.hpp"
 
 #include <boost/json/serialize.hpp>
 
@@ -35,14 +36,6 @@ struct outcome {
     std::string reason;                 // end
     std::vector<std::string> problems;  // quarantine
 };
-
-std::uint64_t fnv1a(std::string_view text) {
-    std::uint64_t h = 1469598103934665603ULL;
-    for (const char c : text) {
-        h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-    }
-    return h;
-}
 
 void note(sync_report& report, std::string line) {
     if (report.changes.size() < max_listed) {
@@ -447,33 +440,15 @@ awaitable<void> sync_job::sync_ids(
                 }
                 store::transaction tx(db);
                 plans.quarantine(m.object(), o.record_id, m.name(), o.problems, seen);
-                if (writeback != nullptr &&
-                    writeback->find(mapping::writeback_target::sync_error) != nullptr) {
-                    std::string all;
-                    for (const auto& p : o.problems) {
-                        all += p + "\n";
-                    }
-                    const std::string key = "sync_error:" + m.object() + ":" + o.record_id;
-                    auto value_of = [&](std::string_view name) -> mapping::writeback_value {
-                        if (name == "key") return key;
-                        if (name == "object") return m.object();
-                        if (name == "record_id") return o.record_id;
-                        if (name == "code") return std::string("MAPPING_ERROR");
-                        if (name == "message") return all.substr(0, 32000);
-                        if (name == "occurred_at") return seen;
-                        return std::monostate{};
-                    };
-                    const auto* target = writeback->find(mapping::writeback_target::sync_error);
-                    boost::json::object payload{
-                        {"object", target->object},
-                        {"external_id", target->external_id},
-                        {"record", writeback->render(mapping::writeback_target::sync_error, value_of)}};
-                    db.enqueue(
-                        sync_error_writeback_kind,
-                        key + ":" + std::to_string(fnv1a(all)),
-                        boost::json::serialize(payload),
-                        seen
-                    );
+                sync_error_facts facts;
+                facts.object = m.object();
+                facts.record_id = o.record_id;
+                facts.code = "MAPPING_ERROR";
+                facts.mapping = m.name();
+                facts.problems = o.problems;
+                facts.seen = seen;
+                if (const auto intent = sync_error_intent(writeback, facts)) {
+                    db.enqueue(intent->kind, intent->idempotency_key, intent->payload, seen);
                 }
                 tx.commit();
                 ++report.counts.quarantined;

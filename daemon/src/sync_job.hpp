@@ -39,9 +39,6 @@ class client;
 
 namespace fakturad::daemon {
 
-// Outbox kind of a sync-error record for Salesforce (payload: the rendered record fields as JSON).
-inline constexpr std::string_view sync_error_writeback_kind = "salesforce.sync_error";
-
 // Runs a piece of blocking store work on the store's executor and waits for it.
 using store_runner = std::function<boost::asio::awaitable<void>(std::function<void(store::sqlite_store&)>)>;
 

@@ -502,6 +502,125 @@ public:
         return bound_usage_mapping(std::move(b));
     }
 
+    std::optional<bound_approval> approval_of(
+        const approval_spec& a, const std::vector<bound_writeback_object>& objects
+    ) {
+        auto target_of = [&](writeback_target t) -> const bound_writeback_object* {
+            for (const auto& o : objects) {
+                if (o.target == t) {
+                    return &o;
+                }
+            }
+            return nullptr;
+        };
+        // The single-step field a target maps `result` to.
+        auto field_for = [](const bound_writeback_object& o, std::string_view result) -> const field_schema* {
+            for (const auto& f : o.fields) {
+                if (f.spec.result == result && f.steps.size() == 1) {
+                    return &f.field;
+                }
+            }
+            return nullptr;
+        };
+        const std::size_t before = problems_.size();
+        const bound_writeback_object* invoice = target_of(writeback_target::invoice);
+        if (invoice == nullptr) {
+            problem(
+                a.at,
+                a.path,
+                "",
+                "approval needs writeback.invoice: drafts are approved on the invoice records"
+            );
+            return std::nullopt;
+        }
+        bound_approval out;
+        out.approve = a.approve;
+        out.discard = a.discard;
+        const object_schema* o = schema_.find(invoice->object);
+        const field_schema* status = o == nullptr ? nullptr : o->field(a.status_field);
+        const std::string status_path = detail::join(a.path, "status_field");
+        const std::string sf = invoice->object + "." + a.status_field;
+        if (status == nullptr) {
+            problem(
+                a.status_field_at,
+                status_path,
+                sf,
+                "unknown field '" + a.status_field + "' on " + invoice->object
+            );
+        } else {
+            out.status_field = status->name;
+            const field_schema* mapped = field_for(*invoice, "status");
+            if (mapped == nullptr || mapped->name != status->name) {
+                problem(
+                    a.status_field_at,
+                    status_path,
+                    sf,
+                    "map " + status->name +
+                        ": status in writeback.invoice.fields, so drafts show their status"
+                );
+            }
+            if (!status->updateable) {
+                problem(
+                    a.status_field_at,
+                    status_path,
+                    sf,
+                    status->name + " is not updateable: a clerk could not approve"
+                );
+            }
+            if (status->restricted_picklist) {
+                for (const auto* value : {&a.approve, &a.discard}) {
+                    if (!value->empty() &&
+                        std::find(status->picklist_values.begin(), status->picklist_values.end(), *value) ==
+                            status->picklist_values.end()) {
+                        std::string values;
+                        for (const auto& v : status->picklist_values) {
+                            values += (values.empty() ? "" : ", ") + v;
+                        }
+                        problem(
+                            a.values_at,
+                            a.path,
+                            sf,
+                            "'" + *value + "' is not a value of the restricted picklist (values: " + values +
+                                "); add it to the picklist"
+                        );
+                    }
+                }
+            }
+        }
+        for (const auto& e : a.editable) {
+            const bound_writeback_object* target = target_of(e.target);
+            if (target == nullptr) {
+                problem(
+                    e.at,
+                    e.path,
+                    "",
+                    "no writeback." + std::string(to_string(e.target)) + " to edit " + e.result + " on"
+                );
+                continue;
+            }
+            const field_schema* field = field_for(*target, e.result);
+            if (field == nullptr) {
+                problem(
+                    e.at,
+                    e.path,
+                    target->object,
+                    "map a field to " + e.result + " in writeback." + std::string(to_string(e.target)) +
+                        ".fields: the clerk edits it there"
+                );
+                continue;
+            }
+            if (!field->updateable) {
+                problem(e.at, e.path, target->object + "." + field->name, field->name + " is not updateable");
+                continue;
+            }
+            out.editable.push_back({e.target, e.result, field->name});
+        }
+        if (problems_.size() != before) {
+            return std::nullopt;
+        }
+        return out;
+    }
+
     std::optional<bound_writeback_object> writeback_object_of(
         const writeback_object& w, const std::vector<plan_mapping>& plans
     ) {
@@ -756,7 +875,11 @@ bind_result bind(const mapping_set& set, const org_schema& schema) {
                 objects.push_back(std::move(*bo));
             }
         }
-        out.writeback.emplace(std::move(objects), w.files);
+        std::optional<bound_approval> approval;
+        if (w.approval) {
+            approval = b.approval_of(*w.approval, objects);
+        }
+        out.writeback.emplace(std::move(objects), w.files, std::move(approval));
     }
     if (result.problems.empty()) {
         result.set = std::move(out);

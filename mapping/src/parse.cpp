@@ -21,8 +21,10 @@ constexpr std::array<std::string_view, 3> items_keys{"from", "where", "fields"};
 constexpr std::array<std::string_view, 4> usage_keys{"name", "object", "where", "fields"};
 constexpr std::array<std::string_view, 6> spec_keys{
     "field", "value", "default", "map", "convert", "required"};
-constexpr std::array<std::string_view, 5> writeback_keys{
-    "invoice", "invoice_line", "plan_source", "sync_error", "files"};
+constexpr std::array<std::string_view, 6> writeback_keys{
+    "invoice", "invoice_line", "plan_source", "sync_error", "files", "approval"};
+constexpr std::array<std::string_view, 4> approval_keys{"status_field", "approve", "discard", "editable"};
+constexpr std::array<std::string_view, 2> editable_keys{"invoice", "invoice_line"};
 constexpr std::array<std::string_view, 3> object_keys{"object", "external_id", "fields"};
 constexpr std::array<std::string_view, 2> files_keys{"attach_to", "formats"};
 constexpr std::array<std::string_view, 2> attach_names{"account", "source"};
@@ -611,7 +613,66 @@ public:
                 w.files = std::move(files);
             }
         }
+        if (const YAML::Node a = n["approval"]; a.IsDefined()) {
+            w.approval = approval(a, join(path, "approval"));
+        }
         return w;
+    }
+
+    std::optional<approval_spec> approval(const YAML::Node& n, const std::string& path) {
+        if (!r_.mapping(n, path, approval_keys)) {
+            return std::nullopt;
+        }
+        approval_spec a;
+        a.path = path;
+        a.at = r_.at(n.Mark());
+        if (auto f = r_.text(n, "status_field", path, true)) {
+            a.status_field = *f;
+            a.status_field_at = r_.at(n["status_field"].Mark());
+        }
+        if (auto v = r_.text(n, "approve", path, true)) {
+            a.approve = *v;
+            a.values_at = r_.at(n["approve"].Mark());
+        }
+        if (auto v = r_.text(n, "discard", path, false)) {
+            a.discard = *v;
+            if (a.discard == a.approve) {
+                r_.error(n["discard"].Mark(), join(path, "discard"), "must differ from approve");
+            }
+        }
+        const YAML::Node editable = n["editable"];
+        const std::string ep = join(path, "editable");
+        if (editable.IsDefined() && r_.mapping(editable, ep, editable_keys)) {
+            for (const auto t : {writeback_target::invoice, writeback_target::invoice_line}) {
+                const std::string key(to_string(t));
+                const YAML::Node list = editable[key];
+                const std::string lp = join(ep, key);
+                if (!list.IsDefined() || !r_.sequence(list, lp)) {
+                    continue;
+                }
+                const auto allowed = editable_results(t);
+                for (std::size_t i = 0; i < list.size(); ++i) {
+                    const std::string name = list[i].IsScalar() ? list[i].Scalar() : std::string();
+                    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+                        r_.error(
+                            list[i].Mark(),
+                            index(lp, i),
+                            "'" + name.substr(0, 40) +
+                                "' cannot be edited on a draft; amounts come from the plan" +
+                                detail::hint(name, allowed)
+                        );
+                        continue;
+                    }
+                    approval_editable e;
+                    e.target = t;
+                    e.result = name;
+                    e.path = index(lp, i);
+                    e.at = r_.at(list[i].Mark());
+                    a.editable.push_back(std::move(e));
+                }
+            }
+        }
+        return a;
     }
 
 private:

@@ -205,6 +205,8 @@ constexpr std::array results{
     result_info{wt::invoice, "gross_amount", rt::money, "total with VAT"},
     result_info{wt::invoice, "issued_at", rt::instant, "when the document was finalized"},
     result_info{wt::invoice, "buyer_reference", rt::text, "BT-10"},
+    result_info{wt::invoice, "order_reference", rt::text, "BT-13 purchase order reference"},
+    result_info{wt::invoice, "note", rt::text, "the invoice notes (BT-22), one per line"},
     result_info{
         wt::invoice,
         "tax_decisions",
@@ -238,6 +240,19 @@ constexpr std::array results{
 }  // namespace
 
 std::span<const target_info> target_table() noexcept { return targets; }
+
+std::span<const std::string_view> editable_results(writeback_target t) noexcept {
+    static constexpr std::array<std::string_view, 4> invoice{
+        "buyer_reference", "order_reference", "note", "due_date"};
+    static constexpr std::array<std::string_view, 1> line{"description"};
+    if (t == writeback_target::invoice) {
+        return invoice;
+    }
+    if (t == writeback_target::invoice_line) {
+        return line;
+    }
+    return {};
+}
 
 const target_info* find_target(std::string_view section, std::string_view name) noexcept {
     for (const auto& t : targets) {

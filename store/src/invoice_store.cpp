@@ -760,6 +760,24 @@ std::vector<invoice_id> invoice_store::drafts_of_run(std::int64_t run_id) {
     return out;
 }
 
+std::vector<draft_listing> invoice_store::open_drafts() {
+    repository repo(*store_);
+    statement_use q(
+        repo.sql("SELECT i.id, e.code, (SELECT count(*) FROM invoice_lines l WHERE l.invoice_id = i.id)"
+                 " FROM invoices i JOIN legal_entities e ON e.id = i.legal_entity_id WHERE i.status = "
+                 "'draft' ORDER BY i.id")
+    );
+    std::vector<draft_listing> out;
+    while (q->step()) {
+        draft_listing d;
+        d.id = q->int_at(0);
+        d.legal_entity = q->text_at(1);
+        d.lines = static_cast<std::size_t>(q->int_at(2));
+        out.push_back(std::move(d));
+    }
+    return out;
+}
+
 std::vector<invoice_id> invoice_store::invoices_of_run(std::int64_t run_id) {
     repository repo(*store_);
     statement_use q(repo.sql("SELECT id FROM invoices WHERE run_id = ?1 ORDER BY id"));

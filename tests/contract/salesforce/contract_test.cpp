@@ -233,21 +233,21 @@ TEST_F(SalesforceContract, UpsertInCollectionsReportsPerRecordErrorsAndNeverDupl
     start({accounts_yaml(1)});
     const auto acc = account_id("CUST-1");
     auto records = invoices(1, 450, acc);
-    records[10].erase("Invoice_Date__c");
+    records[10]["Status__c"] = "Lost";  // not a value of the restricted picklist
     records[20].erase("Fakturad_Key__c");
     const auto before = emulator->api_calls(ioc);
     auto first = run_on(ioc, connector->upsert("Invoice__c", "Fakturad_Key__c", records));
     ASSERT_TRUE(first.has_value()) << first.error().describe();
     EXPECT_EQ(emulator->api_calls(ioc) - before, 3U);  // 449 records in collections of 200
     EXPECT_EQ(first->failed, 2U);
-    const auto& missing_date = first->records[10];
-    ASSERT_FALSE(missing_date.success);
-    ASSERT_FALSE(missing_date.errors.empty());
-    EXPECT_EQ(missing_date.errors[0].code, "REQUIRED_FIELD_MISSING");
-    EXPECT_EQ(missing_date.errors[0].fields, std::vector<std::string>{"Invoice_Date__c"});
-    const auto text = missing_date.describe("Invoice__c", "Fakturad_Key__c");
+    const auto& bad_status = first->records[10];
+    ASSERT_FALSE(bad_status.success);
+    ASSERT_FALSE(bad_status.errors.empty());
+    EXPECT_EQ(bad_status.errors[0].code, "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST");
+    EXPECT_EQ(bad_status.errors[0].fields, std::vector<std::string>{"Status__c"});
+    const auto text = bad_status.describe("Invoice__c", "Fakturad_Key__c");
     EXPECT_NE(
-        text.find("Invoice__c Fakturad_Key__c=INV-11: REQUIRED_FIELD_MISSING [Invoice_Date__c]"),
+        text.find("Invoice__c Fakturad_Key__c=INV-11: INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST [Status__c]"),
         std::string::npos
     ) << text;
     EXPECT_FALSE(first->records[20].success);

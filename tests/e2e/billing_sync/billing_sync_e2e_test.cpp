@@ -295,7 +295,7 @@ billing:
   exchange_rates: @SRC@/config/examples/billing/exchange-rates.yaml
   invoice_numbers: "RE-{YYYY}-{seq:06}"
   credit_note_numbers: "GS-{YYYY}-{seq:06}"
-  finalize: immediately
+  finalize: @FINALIZE@
   output_dir: @DIR@/out
   pdf_template: @SRC@/config/examples/templates/musterfirma/template.yaml
 )";
@@ -380,6 +380,7 @@ protected:
         yaml = replace_all(yaml, "@SRC@", FAKTURAD_SOURCE_DIR);
         yaml = replace_all(yaml, "@DIR@", dir_.string());
         yaml = replace_all(yaml, "@SF@", "http://127.0.0.1:" + sf_port_);
+        yaml = replace_all(yaml, "@FINALIZE@", finalize_);
         std::ofstream(config()) << yaml;
         daemon_.emplace(child_process::start(
             {bin("fakturad"), "--config", config().string()}, dir_ / "fakturad.log", env()
@@ -550,6 +551,7 @@ protected:
     }
 
     std::filesystem::path dir_;
+    std::string finalize_ = "immediately";  // billing.finalize
     std::string sf_port_;
     std::optional<child_process> emulator_;
     std::optional<child_process> daemon_;
@@ -946,6 +948,153 @@ TEST_F(billing_sync_e2e_test, KilledMidRunFinishesWithoutDuplicates) {
     for (const auto& [path, n] : paths) {
         EXPECT_EQ(n, 1) << path << " uploaded " << n << " times";
     }
+}
+
+TEST_F(billing_sync_e2e_test, DraftsAreEditedAndApprovedOrDiscardedInSalesforce) {
+    finalize_ = "approval";
+    ASSERT_NO_FATAL_FAILURE(start_and_wait_for_first_sync(
+        {{"Brandt Maschinenbau", "2026-12-01"},
+         {"Ostsee Logistik", "2026-12-01"},
+         {"Alpen Kaffee", "2026-12-01"}}
+    ));
+    const auto opps = opportunities();
+    const auto run = ctl({"invoice-run", "--date", "2026-12-01"});
+    ASSERT_EQ(run.exit_status, 0) << run.output;
+    EXPECT_EQ(sql_value("SELECT count(*) FROM invoices WHERE status = 'draft'"), "3");
+    ASSERT_NO_FATAL_FAILURE(wait_for_writeback());
+
+    // The drafts are in Salesforce, without number, files or billed-through date.
+    std::map<std::string, std::string> invoice_of;  // Opportunity name -> Invoice__c Id
+    for (const auto& r :
+         soql("SELECT Id, Source_Record_Id__c, Status__c, Document_Number__c, Net_Amount__c FROM Invoice__c"
+         )) {
+        EXPECT_EQ(text_at(r, "/Status__c"), "Draft");
+        EXPECT_EQ(text_at(r, "/Document_Number__c"), "");
+        EXPECT_EQ(cents_at(r, "/Net_Amount__c"), 3 * licence_cents);
+        for (const auto& [name, ids] : opps) {
+            if (ids.first == text_at(r, "/Source_Record_Id__c")) {
+                invoice_of[name] = text_at(r, "/Id");
+            }
+        }
+    }
+    ASSERT_EQ(invoice_of.size(), 3u);
+    EXPECT_TRUE(soql("SELECT Id FROM ContentVersion").empty());
+    EXPECT_EQ(
+        text_at(
+            soql("SELECT Billed_Through__c FROM Opportunity WHERE Name = 'Brandt Maschinenbau'")[0],
+            "/Billed_Through__c"
+        ),
+        ""
+    );
+    EXPECT_EQ(text_at(status(), "/sync/awaiting_approval"), "3");
+
+    // A clerk corrects Brandt's draft and approves it, discards Ostsee's, and approves Alpen's with a due
+    // date before the issue date.
+    const std::string due = iso(today() + std::chrono::days{30});
+    const auto brandt_lines = soql(
+        "SELECT Id FROM Invoice_Line__c WHERE Invoice__c = '" + invoice_of.at("Brandt Maschinenbau") + "'"
+    );
+    ASSERT_EQ(brandt_lines.size(), 1u);
+    ASSERT_NO_FATAL_FAILURE(sf_update(
+        "Invoice_Line__c",
+        text_at(brandt_lines[0], "/Id"),
+        boost::json::object{{"Description__c", "Cloud Suite licences, 3 users (project Nord)"}}
+    ));
+    ASSERT_NO_FATAL_FAILURE(sf_update(
+        "Invoice__c",
+        invoice_of.at("Brandt Maschinenbau"),
+        boost::json::object{
+            {"Order_Reference__c", "PO-2026-118"},
+            {"Note__c", "Delivery address: Werk 2\nAs agreed with Ms Brandt"},
+            {"Due_Date__c", due},
+            {"Status__c", "Approved"}}
+    ));
+    ASSERT_NO_FATAL_FAILURE(sf_update(
+        "Invoice__c", invoice_of.at("Ostsee Logistik"), boost::json::object{{"Status__c", "Discarded"}}
+    ));
+    ASSERT_NO_FATAL_FAILURE(sf_update(
+        "Invoice__c",
+        invoice_of.at("Alpen Kaffee"),
+        boost::json::object{{"Due_Date__c", "2020-01-31"}, {"Status__c", "Approved"}}
+    ));
+
+    const bool acted = eventually_paced(
+        [&] {
+            return sql_value("SELECT count(*) FROM invoices WHERE status = 'finalized'") == "1" &&
+                   sql_value("SELECT count(*) FROM invoices") == "2";
+        },
+        60s
+    );
+    ASSERT_TRUE(acted) << sql_value("SELECT group_concat(id || ':' || status) FROM invoices");
+    const std::string brandt_plan = opps.at("Brandt Maschinenbau").first;
+    const auto issued =
+        sql("SELECT number, due_date, issue_date FROM invoices i JOIN billing_plans p ON p.id = i.plan_id"
+            " WHERE i.status = 'finalized' AND p.source_record_id = '" +
+            brandt_plan + "'");
+    ASSERT_EQ(issued.size(), 1u);
+    EXPECT_EQ(issued[0][0], "RE-2026-000001") << "the number is drawn at approval";
+    EXPECT_EQ(issued[0][1], due);
+    EXPECT_EQ(issued[0][2], iso(today()));
+    ASSERT_NO_FATAL_FAILURE(wait_for_writeback());
+
+    const auto brandt = soql(
+        "SELECT Status__c, Document_Number__c, Order_Reference__c, Due_Date__c FROM Invoice__c WHERE Id = '" +
+        invoice_of.at("Brandt Maschinenbau") + "'"
+    );
+    ASSERT_EQ(brandt.size(), 1u);
+    EXPECT_EQ(text_at(brandt[0], "/Status__c"), "Issued");
+    EXPECT_EQ(text_at(brandt[0], "/Document_Number__c"), "RE-2026-000001");
+    EXPECT_EQ(text_at(brandt[0], "/Order_Reference__c"), "PO-2026-118");
+    EXPECT_EQ(text_at(brandt[0], "/Due_Date__c"), due);
+    const std::string xml = read_file(output_dir() / "DE01" / "RE-2026-000001.xml");
+    EXPECT_NE(xml.find("PO-2026-118"), std::string::npos) << "the order reference is on the e-invoice";
+    EXPECT_NE(xml.find("Cloud Suite licences, 3 users (project Nord)"), std::string::npos);
+    EXPECT_NE(xml.find("As agreed with Ms Brandt"), std::string::npos);
+    EXPECT_EQ(
+        soql(
+            "SELECT Id FROM ContentVersion WHERE FirstPublishLocationId = '" +
+            opps.at("Brandt Maschinenbau").second + "'"
+        )
+            .size(),
+        2u
+    );
+    EXPECT_EQ(
+        text_at(
+            soql("SELECT Billed_Through__c FROM Opportunity WHERE Id = '" + brandt_plan + "'")[0],
+            "/Billed_Through__c"
+        ),
+        "2026-12-31"
+    );
+
+    // The refused approval is explained on a sync error for the invoice record; the draft stays.
+    const auto errors = soql(
+        "SELECT Error_Code__c, Message__c, Mapping__c FROM Sync_Error__c WHERE Record_Id__c = '" +
+        invoice_of.at("Alpen Kaffee") + "'"
+    );
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(text_at(errors[0], "/Error_Code__c"), "APPROVAL_REFUSED");
+    EXPECT_EQ(text_at(errors[0], "/Mapping__c"), "approval");
+    EXPECT_NE(
+        text_at(errors[0], "/Message__c").find("due date 2020-01-31 is before the issue date"),
+        std::string::npos
+    ) << text_at(errors[0], "/Message__c");
+
+    // The discarded draft's periods are free again: the next run bills Ostsee anew (a new draft).
+    const auto again = ctl({"invoice-run", "--date", "2026-12-01"});
+    ASSERT_EQ(again.exit_status, 0) << again.output;
+    EXPECT_EQ(sql_value("SELECT count(*) FROM invoices WHERE status = 'draft'"), "2");
+
+    // The clerk clears the wrong due date: the plan's payment terms apply and the draft is issued.
+    ASSERT_NO_FATAL_FAILURE(
+        sf_update("Invoice__c", invoice_of.at("Alpen Kaffee"), boost::json::object{{"Due_Date__c", nullptr}})
+    );
+    const bool fixed = eventually_paced(
+        [&] { return sql_value("SELECT count(*) FROM invoices WHERE status = 'finalized'") == "2"; }, 60s
+    );
+    ASSERT_TRUE(fixed);
+    EXPECT_EQ(sql_value("SELECT max(number) FROM invoices WHERE status = 'finalized'"), "RE-2026-000002");
+    ASSERT_NO_FATAL_FAILURE(wait_for_writeback());
+    EXPECT_EQ(text_at(status(), "/sync/awaiting_approval"), "1");
 }
 
 }  // namespace

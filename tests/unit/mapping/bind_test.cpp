@@ -174,6 +174,34 @@ INSTANTIATE_TEST_SUITE_P(
             "test.yaml:19:36: writeback.invoice_line.fields.Invoice__r.Document_Number__c: "
             "Invoice__c.Document_Number__c is not an external id"},
         bind_case{
+            "approval_value_not_in_picklist",
+            opportunity("") +
+                "writeback:\n  invoice:\n    object: Invoice__c\n    external_id: Fakturad_Key__c\n"
+                "    fields: {Fakturad_Key__c: key, Status__c: status, Note__c: note}\n" +
+                "  approval: {status_field: Status__c, approve: Approve, editable: {invoice: [note]}}\n",
+            "test.yaml:20:48: writeback.approval: 'Approve' is not a value of the restricted picklist "
+            "(values: "
+            "Draft, Approved, Discarded, Issued, Paid, Cancelled, Credited); add it to the picklist "
+            "(Salesforce field Invoice__c.Status__c)"},
+        bind_case{
+            "approval_editable_not_mapped",
+            opportunity("") +
+                "writeback:\n  invoice:\n    object: Invoice__c\n    external_id: Fakturad_Key__c\n"
+                "    fields: {Fakturad_Key__c: key, Status__c: status, Note__c: note}\n" +
+                "  approval: {status_field: Status__c, approve: Approved, editable: {invoice: "
+                "[order_reference]}}\n",
+            "test.yaml:20:79: writeback.approval.editable.invoice[0]: map a field to order_reference in "
+            "writeback.invoice.fields: the clerk edits it there"},
+        bind_case{
+            "approval_status_field_not_mapped_to_status",
+            opportunity("") +
+                "writeback:\n  invoice:\n    object: Invoice__c\n    external_id: Fakturad_Key__c\n"
+                "    fields: {Fakturad_Key__c: key, Note__c: note}\n"
+                "  approval: {status_field: Status__c, approve: Approved}\n",
+            "test.yaml:20:28: writeback.approval.status_field: map Status__c: status in "
+            "writeback.invoice.fields, "
+            "so drafts show their status"},
+        bind_case{
             "plan_source_without_plan_mapping",
             opportunity("") +
                 "writeback:\n  plan_source:\n    Subscription__c: {Billed_Through__c: billed_through}\n",

@@ -39,8 +39,26 @@ TEST(examples, all_files_parse_and_bind_together) {
     for (const char* name : {"opportunity-products", "subscriptions", "marketplace-commissions"}) {
         EXPECT_NE(bound.set->find_plan(name), nullptr) << name;
     }
-    EXPECT_TRUE(bound.set->writeback.has_value());
+    ASSERT_TRUE(bound.set->writeback.has_value());
     EXPECT_FALSE(bound.set->usage.empty());
+    const auto& approval = bound.set->writeback->approval();
+    ASSERT_TRUE(approval.has_value());
+    EXPECT_EQ(approval->status_field, "Status__c");
+    EXPECT_EQ(approval->approve, "Approved");
+    EXPECT_EQ(approval->discard, "Discarded");
+    std::vector<std::string> editable;
+    for (const auto& e : approval->editable) {
+        editable.push_back(std::string(to_string(e.target)) + "." + e.result + "=" + e.sf_field);
+    }
+    EXPECT_EQ(
+        editable,
+        (std::vector<std::string>{
+            "invoice.buyer_reference=Buyer_Reference__c",
+            "invoice.order_reference=Order_Reference__c",
+            "invoice.note=Note__c",
+            "invoice.due_date=Due_Date__c",
+            "invoice_line.description=Description__c"})
+    );
 }
 
 }  // namespace

@@ -125,6 +125,17 @@ INSTANTIATE_TEST_SUITE_P(
             "test.yaml:4:18: writeback.invoice.external_id: the external id field Fakturad_Key__c must be "
             "among fields"},
         parse_error_case{
+            "approval_amount_not_editable",
+            {{"test.yaml",
+              "writeback:\n  approval:\n    status_field: Status__c\n    approve: Approved\n"
+              "    editable: {invoice: [note, gross_amount]}\n"}},
+            "test.yaml:5:32: writeback.approval.editable.invoice[1]: 'gross_amount' cannot be edited on a "
+            "draft; amounts come from the plan (allowed: buyer_reference, order_reference, note, due_date)"},
+        parse_error_case{
+            "approval_without_approve_value",
+            {{"test.yaml", "writeback:\n  approval:\n    status_field: Status__c\n"}},
+            "test.yaml:3:5: writeback.approval.approve: missing required key"},
+        parse_error_case{
             "top_level_unknown",
             {{"test.yaml", "plan:\n  - name: x\n"}},
             "test.yaml:1:1: unknown key 'plan' (did you mean 'plans'?)"}

@@ -145,7 +145,7 @@ struct billing_settings {
     // Number patterns (billing/numbering.hpp), e.g. "RE-{YYYY}-{seq:06}"; checked when the daemon starts.
     std::string invoice_numbers;
     std::string credit_note_numbers;
-    enum class finalize_kind : std::uint8_t { immediately, drafts } finalize{};
+    enum class finalize_kind : std::uint8_t { immediately, drafts, approval } finalize{};
     // A five-field cron schedule in instance.time_zone (core/cron.hpp), validated; unset: runs by hand only.
     std::optional<std::string> schedule;
     // Where the PDF and XML of every finalized document are written (one folder per legal entity).

@@ -214,16 +214,37 @@ struct bound_writeback_object {
     source_location at;
 };
 
+struct bound_editable_field {
+    writeback_target target = writeback_target::invoice;
+    std::string result;    // e.g. order_reference
+    std::string sf_field;  // canonical field of the target object that shows and takes it
+};
+
+// The approval of drafts in Salesforce (approval_spec), checked against the org: status_field is the
+// invoice object's field mapped to `status`, approve/discard are values it takes, each editable result is
+// mapped to an updateable field.
+struct bound_approval {
+    std::string status_field;
+    std::string approve;
+    std::string discard;  // empty: no discarding from Salesforce
+    std::vector<bound_editable_field> editable;
+};
+
 class bound_writeback {
 public:
-    bound_writeback(std::vector<bound_writeback_object> objects, std::optional<files_spec> files)
-        : objects_(std::move(objects)), files_(std::move(files)) {}
+    bound_writeback(
+        std::vector<bound_writeback_object> objects,
+        std::optional<files_spec> files,
+        std::optional<bound_approval> approval = std::nullopt
+    )
+        : objects_(std::move(objects)), files_(std::move(files)), approval_(std::move(approval)) {}
 
     // The configured object of a target (plan_source: the one for source_object), or nullptr.
     [[nodiscard]] const bound_writeback_object* find(writeback_target t, std::string_view source_object = {})
         const noexcept;
     [[nodiscard]] const std::vector<bound_writeback_object>& objects() const noexcept { return objects_; }
     [[nodiscard]] const std::optional<files_spec>& files() const noexcept { return files_; }
+    [[nodiscard]] const std::optional<bound_approval>& approval() const noexcept { return approval_; }
 
     // The record to send for `t` (plan_source: for the source object): each mapped field with
     // value_of(result name). "Rel__r.Ext__c" keys become nested objects {"Rel__r": {"Ext__c": v}}.
@@ -240,6 +261,7 @@ public:
 private:
     std::vector<bound_writeback_object> objects_;
     std::optional<files_spec> files_;
+    std::optional<bound_approval> approval_;
 };
 
 struct bound_set {

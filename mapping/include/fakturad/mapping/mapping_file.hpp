@@ -215,12 +215,37 @@ struct files_spec {
     source_location at;
 };
 
+// Drafts approved in Salesforce (billing.finalize: approval): a clerk edits the editable fields of a draft
+// invoice record and sets status_field to `approve` (finalize) or `discard` (delete the draft; the next run
+// bills its periods again).
+struct approval_editable {
+    writeback_target target = writeback_target::invoice;  // invoice or invoice_line
+    std::string result;                                   // e.g. order_reference, description
+    std::string path;
+    source_location at;
+};
+
+struct approval_spec {
+    std::string status_field;
+    source_location status_field_at;
+    std::string approve;
+    std::string discard;  // empty: drafts cannot be discarded from Salesforce
+    source_location values_at;
+    std::vector<approval_editable> editable;
+    std::string path;
+    source_location at;
+};
+
+// The results a clerk may edit on a draft before approving it (billing::draft_revision).
+[[nodiscard]] std::span<const std::string_view> editable_results(writeback_target t) noexcept;
+
 struct writeback_spec {
     std::optional<writeback_object> invoice;
     std::optional<writeback_object> invoice_line;
     std::vector<writeback_object> plan_source;  // one per source object (object = the plan mapping object)
     std::optional<writeback_object> sync_error;
     std::optional<files_spec> files;
+    std::optional<approval_spec> approval;
     source_location at;
 };
 

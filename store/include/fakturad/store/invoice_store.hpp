@@ -67,6 +67,12 @@ public:
     using store_error::store_error;
 };
 
+struct draft_listing {
+    invoice_id id = 0;
+    std::string legal_entity;  // code
+    std::size_t lines = 0;
+};
+
 class invoice_store {
 public:
     explicit invoice_store(sqlite_store& store) noexcept : store_(&store) {}
@@ -140,6 +146,9 @@ public:
 
     // The drafts that run `run_id` saved and that are still drafts, ascending.
     [[nodiscard]] std::vector<invoice_id> drafts_of_run(std::int64_t run_id);
+
+    // Every document that is still a draft, ascending (those awaiting approval among them).
+    [[nodiscard]] std::vector<draft_listing> open_drafts();
 
     // Every document of run `run_id` (drafts, finalized and cancelled), ascending.
     [[nodiscard]] std::vector<invoice_id> invoices_of_run(std::int64_t run_id);
