@@ -8,8 +8,9 @@
 The org is a software company's customer base as of 2026-11-27, set up for an invoice run on 2026-12-01:
 about 60 Accounts in DE, AT, FR, NL, IT, US and CA with a Contact each, a product catalogue with a standard
 price book, won Opportunities with products (plus a few lost and open ones that must not be billed),
-Subscriptions with items and usage records.  One Closed Won Opportunity carries a billing period the mapping
-does not know ("Fortnightly"): the demo's deliberate mapping error.
+Subscriptions with items and usage records, and a project Opportunity billed by milestones.  One Closed Won
+Opportunity carries a billing period the mapping does not know ("Fortnightly"): the demo's deliberate mapping
+error.
 
 Standard library only and deterministic (a fixed seed, no clock), so the output is the same on every run.
 """
@@ -431,6 +432,36 @@ def build():
     for (account, what, stage, close, lines) in open_:
         n += 1
         add_opportunity(n, account, what, stage, close, add_days(close, 17), "Monthly", None, None, lines)
+
+    # A project billed by milestones (config/examples/mappings/project-milestones.yaml): its products are the
+    # agreed total; 30 % is invoiced on order, 40 % at delivery (done), and the final invoice waits for the
+    # acceptance date.
+    n += 1
+    project = "opp%02d" % n
+    records["Opportunity"].append({
+        "_key": project,
+        "Name": "%s: Plant control rollout (project)" % name_of["havelland"],
+        "AccountId": "@havelland",
+        "StageName": "Closed Won",
+        "CloseDate": "2026-10-09",
+        "Type": "New Customer",
+        "Pricebook2Id": "@standard",
+        "Project_Billing__c": True,
+        "Advance_Percent__c": 30,
+        "Delivery_Percent__c": 40,
+        "Delivery_Date__c": "2026-11-24",
+        "Billing_Currency__c": "EUR",
+        "Order_Reference__c": "HS-2026-0412",
+        "Legal_Entity__c": "DE01",
+    })
+    for product, quantity in [("consulting", 120), ("onboarding", 1)]:
+        records["OpportunityLineItem"].append({
+            "OpportunityId": "@" + project,
+            "PricebookEntryId": "@pbe_" + product,
+            "Quantity": quantity,
+            "UnitPrice": PRICE[product],
+        })
+    bought.add("havelland")
 
     # Subscriptions: (account, title, start, period, end, auto renew, items, marketplace commission %).
     # An item is (product, quantity, start); usage items have no quantity.

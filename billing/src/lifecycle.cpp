@@ -210,7 +210,7 @@ billing_result<invoice> make_manual_draft(
         std::vector<billed_charge_ref> unused;
         bool capped = false;
         if (auto s = detail::bill_into(
-                selected, plan_state{plan.id, {}}, usage, target, doc.lines, unused, capped, &texts
+                selected, plan_state{plan.id, {}, {}, {}}, usage, target, doc.lines, unused, capped, &texts
             );
             !s) {
             return s.error();

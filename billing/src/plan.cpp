@@ -165,6 +165,87 @@ decimal quantity_on(const plan_item& item, const item_span& span, civil_date t) 
     return q;
 }
 
+std::string_view to_string(milestone_type t) noexcept {
+    switch (t) {
+        case milestone_type::advance:
+            return "advance";
+        case milestone_type::progress:
+            return "progress";
+        case milestone_type::final_invoice:
+            return "final";
+    }
+    return "unknown";
+}
+
+std::optional<milestone_type> parse_milestone_type(std::string_view text) noexcept {
+    for (const auto t : {milestone_type::advance, milestone_type::progress, milestone_type::final_invoice}) {
+        if (text == to_string(t)) {
+            return t;
+        }
+    }
+    return std::nullopt;
+}
+
+namespace {
+
+// A project plan: its items are the agreed total (one-time, per unit or flat fee, priced in the plan's
+// currency); its milestones are unique, the shares add up to at most 100 %, and a final milestone is the
+// last one.
+template <typename Add>
+void check_milestones(const billing_plan& plan, Add& add) {
+    if (plan.milestones.empty()) {
+        return;
+    }
+    decimal percent_sum;
+    for (std::size_t i = 0; i < plan.milestones.size(); ++i) {
+        const auto& m = plan.milestones[i];
+        const std::string at = "milestone " + (m.key.empty() ? std::to_string(i + 1) : m.key) + ": ";
+        if (m.key.empty()) {
+            add(at + "no key");
+        }
+        for (std::size_t j = 0; j < i; ++j) {
+            if (plan.milestones[j].key == m.key) {
+                add(at + "the key is used twice");
+            }
+        }
+        if (m.type == milestone_type::final_invoice) {
+            if (m.percent || m.amount) {
+                add(at + "a final invoice bills the whole agreed total; give no percent or amount");
+            }
+            if (i + 1 != plan.milestones.size()) {
+                add(at + "the final invoice must be the last milestone");
+            }
+            continue;
+        }
+        if (m.percent.has_value() == m.amount.has_value()) {
+            add(at + "give either a percent or an amount");
+        }
+        if (m.percent) {
+            if (m.percent->signum() <= 0 || decimal{100} < *m.percent) {
+                add(at + "the percent must lie in (0, 100]");
+            }
+            percent_sum = percent_sum + *m.percent;
+        }
+        if (m.amount && m.amount->signum() <= 0) {
+            add(at + "the amount must be above 0");
+        }
+    }
+    if (decimal{100} < percent_sum) {
+        add("milestones: the shares add up to " + to_string(percent_sum) + " %, more than the agreed total");
+    }
+    for (const auto& item : plan.items) {
+        const std::string at = "item " + item.key + ": ";
+        if (item.type != charge_type::one_time) {
+            add(at + "the items of a project plan (with milestones) are its agreed total: one-time charges");
+        }
+        if (item.price.model != pricing_model::per_unit && item.price.model != pricing_model::flat_fee) {
+            add(at + "an agreed total is priced per unit or as a flat fee");
+        }
+    }
+}
+
+}  // namespace
+
 std::vector<std::string> check_plan(const billing_plan& plan) {
     std::vector<std::string> problems;
     auto add = [&](std::string text) { problems.push_back(std::move(text)); };
@@ -282,6 +363,7 @@ std::vector<std::string> check_plan(const billing_plan& plan) {
             }
         }
     }
+    check_milestones(plan, add);
     return problems;
 }
 

@@ -39,6 +39,12 @@ void apply_to_state(const invoice& doc, plan_state& state) {
     if (doc.type == document_type::pro_forma) {
         return;  // a pro-forma bills nothing
     }
+    if (!doc.milestone.empty() &&
+        std::find(doc.plan_ids.begin(), doc.plan_ids.end(), state.plan_id) != doc.plan_ids.end()) {
+        state.billed_milestones.push_back(doc.milestone);
+        state.contract_documents.push_back(doc);
+        return;
+    }
     if (doc.type == document_type::cancellation) {
         for (const auto& ref : doc.released) {
             if (ref.key.plan_id != state.plan_id) {

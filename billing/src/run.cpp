@@ -2,6 +2,7 @@
 
 #include "arith.hpp"
 #include "fakturad/billing/proration.hpp"
+#include "milestone_billing.hpp"
 #include "plan_billing.hpp"
 #include "text.hpp"
 
@@ -995,6 +996,24 @@ void invoice_run::add(
         return;
     }
     ++summary_.plans_selected;
+    if (!plan.milestones.empty()) {
+        // A project plan: documents of their own, one per milestone due, instead of period lines.
+        auto docs = detail::bill_milestones(plan, state, options_.cutoff, options_.vat);
+        if (!docs) {
+            ++summary_.plans_failed;
+            sink_.on_plan_failed(plan.id, docs.error());
+            return;
+        }
+        if (!docs->empty()) {
+            ++summary_.plans_billed;
+        }
+        for (auto& doc : *docs) {
+            ++summary_.drafts;
+            summary_.lines += doc.lines.size();
+            sink_.on_draft(std::move(doc));
+        }
+        return;
+    }
     // The plan's lines go straight onto the draft of its group (no copy); bill_into removes them again
     // when the plan fails, and a draft opened for a plan that bills nothing is closed unseen.
     if (draft_open_ && !same_group(draft_, plan)) {

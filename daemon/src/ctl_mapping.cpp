@@ -106,6 +106,16 @@ void print_plan(std::ostream& out, const billing::billing_plan& plan) {
         }
         out << '\n';
     }
+    for (const auto& m : plan.milestones) {
+        out << "  milestone " << m.key << ": " << to_string(m.type);
+        if (m.percent) {
+            out << ", " << to_string(*m.percent) << " %";
+        }
+        if (m.amount) {
+            out << ", " << to_string(*m.amount) << " " << plan.cur.code();
+        }
+        out << ", " << (m.due ? "due " + format_iso_date(*m.due) : std::string("not reached")) << '\n';
+    }
 }
 
 }  // namespace
@@ -141,6 +151,12 @@ int run_mapping_check(
     if (!result.set) {
         err << result.problems.size() << (result.problems.size() == 1 ? " problem" : " problems")
             << " in the mapping files\n";
+        return 1;
+    }
+    if (cfg.billing && cfg.billing->finalize == config::billing_settings::finalize_kind::approval &&
+        !(result.set->writeback && result.set->writeback->approval())) {
+        err << "billing.finalize is approval, but the write-back mapping has no approval section "
+               "(mapping/README.md, writeback.approval)\n";
         return 1;
     }
     out << "mappings ok: " << result.set->plans.size() << " plan mapping(s), " << result.set->usage.size()
@@ -278,25 +294,35 @@ int run_mapping_preview(
         billing::run_options options;
         options.cutoff = cutoff;
         options.vat = billing ? billing->vat() : nullptr;
-        auto billed = billing::bill_plan(*mapped.plan, billing::plan_state{}, {}, options);
-        if (!billed) {
-            err << "not billable: " << billed.error().message << '\n';
+        // The run itself on an empty state: periods due, or the milestones of a project plan.
+        const std::vector<billing::billing_plan> plans{*mapped.plan};
+        std::vector<billing::plan_state> states(1);
+        states.front().plan_id = mapped.plan->id;
+        const auto result = billing::run_all(plans, states, {}, options);
+        if (!result.failures.empty()) {
+            err << "not billable: " << result.failures.front().second.message << '\n';
             code = 1;
             continue;
         }
-        out << "invoice lines for a run on " << format_iso_date(cutoff) << " (nothing billed before):\n";
-        if (billed->lines.empty()) {
+        out << "documents a run on " << format_iso_date(cutoff) << " would make (nothing billed before):\n";
+        if (result.drafts.empty()) {
             out << "  none due\n";
         }
-        decimal net;
-        for (const auto& line : billed->lines) {
-            out << "  " << line.description << ": " << to_string(line.quantity) << " x "
-                << to_string(line.unit_price) << " = " << to_string(line.net) << " "
-                << mapped.plan->cur.code() << " (" << line.vat.category << " " << to_string(line.vat.rate)
-                << " %)\n";
-            net = net + line.net;
+        for (const auto& doc : result.drafts) {
+            out << "  " << billing::to_string(doc.type)
+                << (doc.milestone.empty() ? std::string() : " for milestone " + doc.milestone) << ":\n";
+            for (const auto& line : doc.lines) {
+                out << "    " << line.description << ": " << to_string(line.quantity) << " x "
+                    << to_string(line.unit_price) << " = " << to_string(line.net) << " " << doc.cur.code()
+                    << " (" << line.vat.category << " " << to_string(line.vat.rate) << " %)\n";
+            }
+            out << "    net " << to_string(doc.totals.net) << ", VAT " << to_string(doc.totals.tax)
+                << ", gross " << to_string(doc.totals.gross);
+            if (!doc.deductions.empty()) {
+                out << ", prepaid " << to_string(doc.totals.prepaid) << ", due " << to_string(doc.totals.due);
+            }
+            out << " " << doc.cur.code() << '\n';
         }
-        out << "  net " << to_string(net) << " " << mapped.plan->cur.code() << '\n';
     }
     for (const auto& [index, record] : f.usage) {
         const auto& m = f.binding.set->usage[index];

@@ -438,6 +438,22 @@ plan_result bound_plan_mapping::apply(const json::object& record, const apply_co
         }
     }
 
+    for (std::size_t i = 0; i < b_.milestones.size(); ++i) {
+        const std::string prefix = "milestones[" + std::to_string(i) + "].";
+        const section_values mv = r.read(b_.milestones[i], record, prefix);
+        billing::milestone m;
+        m.key = mv.text("key");
+        m.type = billing::parse_milestone_type(mv.text("type")).value_or(billing::milestone_type::advance);
+        m.percent = mv.number("percent");
+        m.amount = mv.number("amount");
+        m.due = mv.date("due");
+        m.label = mv.text("label");
+        plan.milestones.push_back(std::move(m));
+    }
+    if (!plan.milestones.empty() && plan.contract_id.empty()) {
+        plan.contract_id = plan.id;  // the advances and the final invoice of one project
+    }
+
     if (result.problems.empty()) {
         // billing's own rules; problems above would only repeat here as "no id" and the like.
         for (auto& message : billing::check_plan(plan)) {

@@ -438,6 +438,15 @@ public:
         b.conditions = conditions(*root, m.conditions);
         b.plan = values(*root, m.plan, "plan", m.at, detail::join(m.path, "plan"));
         b.buyer = values(*root, m.buyer, "buyer", m.at, detail::join(m.path, "buyer"));
+        for (std::size_t i = 0; i < m.milestones.size(); ++i) {
+            b.milestones.push_back(values(
+                *root,
+                m.milestones[i],
+                "milestone",
+                m.milestone_at[i],
+                detail::index(detail::join(m.path, "milestones"), i)
+            ));
+        }
         if (m.items) {
             const items_spec& is = *m.items;
             items_binding ib;
@@ -789,7 +798,11 @@ std::vector<std::string> objects_to_describe(const mapping_set& set, const org_s
         for (const auto& c : p.conditions) {
             walk(known, p.object, c.field, missing);
         }
-        for (const auto* specs : {&p.plan, &p.buyer}) {
+        std::vector<const std::vector<value_spec>*> groups{&p.plan, &p.buyer};
+        for (const auto& m : p.milestones) {
+            groups.push_back(&m);
+        }
+        for (const auto* specs : groups) {
             for (const auto& s : *specs) {
                 if (!s.field.empty()) {
                     walk(known, p.object, s.field, missing);

@@ -16,7 +16,8 @@ using detail::join;
 using detail::yaml_reader;
 
 constexpr std::array<std::string_view, 3> top_keys{"plans", "usage", "writeback"};
-constexpr std::array<std::string_view, 6> plan_keys{"name", "object", "where", "plan", "buyer", "items"};
+constexpr std::array<std::string_view, 7> plan_keys{
+    "name", "object", "where", "plan", "buyer", "items", "milestones"};
 constexpr std::array<std::string_view, 3> items_keys{"from", "where", "fields"};
 constexpr std::array<std::string_view, 4> usage_keys{"name", "object", "where", "fields"};
 constexpr std::array<std::string_view, 6> spec_keys{
@@ -384,6 +385,15 @@ public:
             m.buyer = specs(b, "buyer", join(path, "buyer"));
         } else {
             r_.error(n.Mark(), join(path, "buyer"), "missing required key");
+        }
+        if (const YAML::Node ms = n["milestones"]; ms.IsDefined()) {
+            const std::string mp = join(path, "milestones");
+            if (r_.sequence(ms, mp)) {
+                for (std::size_t i = 0; i < ms.size(); ++i) {
+                    m.milestones.push_back(specs(ms[i], "milestone", index(mp, i)));
+                    m.milestone_at.push_back(r_.at(ms[i].Mark()));
+                }
+            }
         }
         if (const YAML::Node it = n["items"]; it.IsDefined()) {
             const std::string ip = join(path, "items");

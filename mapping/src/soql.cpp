@@ -58,6 +58,9 @@ std::vector<std::string> bound_plan_mapping::select_fields() const {
     std::vector<std::string> fields{"Id", "SystemModstamp"};
     add_values(fields, b_.plan);
     add_values(fields, b_.buyer);
+    for (const auto& m : b_.milestones) {
+        add_values(fields, m);
+    }
     if (b_.items && b_.items->self) {
         add_values(fields, b_.items->fields);
     }

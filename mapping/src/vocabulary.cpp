@@ -91,6 +91,13 @@ constexpr std::array targets{
         "",
         "EAS scheme of endpoint (default EM for an e-mail)"},
     // items.fields -> billing::plan_item
+    target_info{"milestone", "key", tt::text, true, "", "", "milestone key, stable within the plan"},
+    target_info{
+        "milestone", "type", tt::choice, true, "", "advance|progress|final", "advance, progress or final"},
+    target_info{"milestone", "percent", tt::decimal, false, "", "", "share of the agreed net in percent"},
+    target_info{"milestone", "amount", tt::decimal, false, "", "", "or a net amount"},
+    target_info{"milestone", "due", tt::date, false, "", "", "billed from this day on; empty: not reached"},
+    target_info{"milestone", "label", tt::text, false, "", "", "line text of an advance"},
     target_info{"items", "key", tt::id, false, "Id", "", "item key, stable within the plan"},
     target_info{"items", "description", tt::text, true, "", "", "line text"},
     target_info{"items", "product_code", tt::text, false, "", "", "seller's product code"},

@@ -222,6 +222,7 @@ std::string document_to_json(const invoice& doc) {
     o["vat_rounding"] = doc.rounding == vat_rounding::per_line ? "per_line" : "per_category";
     o["plan_ids"] = text_array(doc.plan_ids);
     put_text(o, "contract_id", doc.contract_id);
+    put_text(o, "milestone", doc.milestone);
     json::array lines;
     for (const auto& l : doc.lines) {
         lines.emplace_back(line_json(l));
@@ -289,6 +290,7 @@ invoice document_from_json(std::string_view text) {
     doc.rounding = r.named("vat_rounding", all_vat_roundings);
     doc.plan_ids = r.texts("plan_ids");
     doc.contract_id = r.text("contract_id");
+    doc.milestone = r.text("milestone");
     r.each("lines", [&](const reader& e) { doc.lines.push_back(read_line(e)); });
     doc.billed = read_billed(r, "billed");
     doc.released = read_billed(r, "released");

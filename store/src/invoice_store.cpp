@@ -16,6 +16,20 @@
 namespace fakturad::store {
 namespace {
 
+// Runs an INSERT whose UNIQUE key makes something billable once (a period, a milestone): a violation
+// means another document bills it already and becomes already_billed with what() from `describe`.
+template <typename Describe>
+void insert_once(detail::statement& q, sqlite_store& store, Describe describe) {
+    try {
+        q.run();
+    } catch (const store_error& e) {
+        if (e.sqlite_code() != SQLITE_CONSTRAINT_UNIQUE) {
+            throw;
+        }
+        throw already_billed(store.path().string() + ": " + describe(), e.sqlite_code());
+    }
+}
+
 using detail::date_text;
 using detail::instant_text;
 
@@ -342,22 +356,31 @@ invoice_id invoice_store::save_draft(
                 q->bind_null(9);
             }
             q->bind(10, instant_text(now));
-            try {
-                q->run();
-            } catch (const store_error& e) {
-                if (e.sqlite_code() != SQLITE_CONSTRAINT_UNIQUE) {
-                    throw;
-                }
-                throw already_billed(
-                    store_->path().string() + ": " + describe_key(ref.key) + " is billed already by " +
-                        repo.billed_by(item, ref.key) +
-                        "; nothing of this draft was stored (run the invoice run again: it continues after "
-                        "the "
-                        "billed periods)",
-                    e.sqlite_code()
-                );
-            }
+            insert_once(*q, *store_, [&] {
+                return describe_key(ref.key) + " is billed already by " + repo.billed_by(item, ref.key) +
+                       "; nothing of this draft was stored (run the invoice run again: it continues after "
+                       "the "
+                       "billed periods)";
+            });
         }
+    }
+
+    if (!draft.milestone.empty()) {
+        if (!plan) {
+            repo.fail("milestone " + draft.milestone + " billed by a document of more or less than one plan");
+        }
+        statement_use q(
+            repo.sql("INSERT INTO billed_milestones (plan_id, milestone_key, invoice_id, created_at) VALUES "
+                     "(?1, ?2, ?3, ?4)")
+        );
+        q->bind(1, *plan);
+        q->bind(2, draft.milestone);
+        q->bind(3, id);
+        q->bind(4, instant_text(now));
+        insert_once(*q, *store_, [&] {
+            return "milestone " + draft.milestone + " of plan " + draft.plan_ids.front() +
+                   " is billed already; nothing of this draft was stored";
+        });
     }
 
     if (draft.type != billing::document_type::cancellation) {
@@ -585,6 +608,9 @@ stored_invoice invoice_store::finalize(
         statement_use credits(repo.sql("DELETE FROM billed_period_credits WHERE invoice_id = ?1"));
         credits->bind(1, *row->corrects);
         credits->run();
+        statement_use milestones(repo.sql("DELETE FROM billed_milestones WHERE invoice_id = ?1"));
+        milestones->bind(1, *row->corrects);
+        milestones->run();
         statement_use periods(repo.sql("DELETE FROM billed_periods WHERE invoice_id = ?1"));
         periods->bind(1, *row->corrects);
         try {
@@ -726,6 +752,32 @@ billing::plan_state invoice_store::load_plan_state(std::string_view plan_id) {
                 charge.credited_from = *day;
             }
         }
+    }
+    // Project plans: the billed milestones and the plan's agreed-total documents (advance, progress, final).
+    {
+        statement_use m(repo.sql(
+            "SELECT bm.milestone_key FROM billed_milestones bm JOIN billing_plans p ON p.id = bm.plan_id"
+            " WHERE p.source_record_id = ?1 ORDER BY bm.id"
+        ));
+        m->bind(1, plan_id);
+        while (m->step()) {
+            state.billed_milestones.push_back(m->text_at(0));
+        }
+    }
+    std::vector<invoice_id> documents;
+    {
+        statement_use d(
+            repo.sql("SELECT i.id FROM invoices i JOIN billing_plans p ON p.id = i.plan_id WHERE "
+                     "p.source_record_id = ?1"
+                     " AND i.type_code IN ('advance', 'progress', 'final') ORDER BY i.id")
+        );
+        d->bind(1, plan_id);
+        while (d->step()) {
+            documents.push_back(d->int_at(0));
+        }
+    }
+    for (const auto id : documents) {
+        state.contract_documents.push_back(repo.read(id)->document);
     }
     return state;
 }

@@ -238,6 +238,18 @@ std::string plan_to_json(const billing_plan& plan) {
         o["invoice_discounts"] = discounts_json(plan.invoice_discounts);
     }
     put_text(o, "contract_id", plan.contract_id);
+    if (!plan.milestones.empty()) {
+        json::array milestones;
+        for (const auto& m : plan.milestones) {
+            json::object mo{{"key", m.key}, {"type", to_string(m.type)}};
+            put_optional_decimal(mo, "percent", m.percent);
+            put_optional_decimal(mo, "amount", m.amount);
+            put_date(mo, "due", m.due);
+            put_text(mo, "label", m.label);
+            milestones.emplace_back(std::move(mo));
+        }
+        o["milestones"] = std::move(milestones);
+    }
     put_document_terms(o, plan.references, plan.payment, plan.vat_exemptions);
     return json::serialize(o);
 }
@@ -271,6 +283,20 @@ billing_plan plan_from_json(std::string_view text) {
     r.each("items", [&](const json_reader& e) { plan.items.push_back(read_item(e)); });
     plan.invoice_discounts = read_discounts(r, "invoice_discounts");
     plan.contract_id = r.text("contract_id");
+    r.each("milestones", [&](const json_reader& e) {
+        billing::milestone m;
+        m.key = e.text("key", true);
+        const auto type = billing::parse_milestone_type(e.text("type", true));
+        if (!type) {
+            e.fail("type", "expected advance, progress or final");
+        }
+        m.type = *type;
+        m.percent = e.optional_number("percent");
+        m.amount = e.optional_number("amount");
+        m.due = e.date("due");
+        m.label = e.text("label");
+        plan.milestones.push_back(std::move(m));
+    });
     read_document_terms(r, plan.references, plan.payment, plan.vat_exemptions);
     return plan;
 }

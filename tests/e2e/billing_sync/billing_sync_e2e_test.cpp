@@ -139,6 +139,7 @@ struct opportunity {
     std::string billing_start;
     std::string billing_period = "Monthly";
     int quantity = 3;
+    bool project = false;  // billed by milestones (project-milestones.yaml) instead of periods
 };
 
 // The head of an org file (emulators/salesforce/orgs/*.yaml, the demo org's keys; @SRC@ the source tree)
@@ -197,9 +198,13 @@ std::string org_yaml(const std::vector<opportunity>& opportunities) {
         const auto& o = opportunities[i];
         y << "    - {_key: opp" << i << ", Name: \"" << o.name << "\", AccountId: \"@acc" << i
           << "\", StageName: \"Closed Won\", CloseDate: \"2026-10-15\", Type: \"New Customer\","
-             " Pricebook2Id: \"@standard\", Billing_Start__c: \""
-          << o.billing_start << "\", Billing_Period__c: " << o.billing_period
-          << ", Billing_Currency__c: EUR, Legal_Entity__c: DE01}\n";
+             " Pricebook2Id: \"@standard\", ";
+        if (o.project) {
+            y << "Project_Billing__c: true, Advance_Percent__c: 30, Delivery_Percent__c: 40";
+        } else {
+            y << "Billing_Start__c: \"" << o.billing_start << "\", Billing_Period__c: " << o.billing_period;
+        }
+        y << ", Billing_Currency__c: EUR, Legal_Entity__c: DE01}\n";
     }
     y << "  OpportunityLineItem:\n";
     for (std::size_t i = 0; i < opportunities.size(); ++i) {
@@ -289,6 +294,7 @@ salesforce:
 mappings:
   - @SRC@/config/examples/mappings/opportunity-products.yaml
   - @SRC@/config/examples/mappings/subscriptions.yaml
+  - @SRC@/config/examples/mappings/project-milestones.yaml
 billing:
   legal_entities: @SRC@/config/examples/billing/legal-entities.yaml
   tax_rules: @SRC@/config/examples/tax/tax-rules.yaml
@@ -374,14 +380,19 @@ protected:
         ASSERT_TRUE(listening) << read_file(dir_ / "sf-emulator.log");
     }
 
-    // fakturad against the org with config_template.
-    void start_daemon() {
+    // The configuration (config_template) for the org started last.
+    void write_config() {
         std::string yaml(config_template);
         yaml = replace_all(yaml, "@SRC@", FAKTURAD_SOURCE_DIR);
         yaml = replace_all(yaml, "@DIR@", dir_.string());
         yaml = replace_all(yaml, "@SF@", "http://127.0.0.1:" + sf_port_);
         yaml = replace_all(yaml, "@FINALIZE@", finalize_);
         std::ofstream(config()) << yaml;
+    }
+
+    // fakturad against the org with config_template.
+    void start_daemon() {
+        write_config();
         daemon_.emplace(child_process::start(
             {bin("fakturad"), "--config", config().string()}, dir_ / "fakturad.log", env()
         ));
@@ -1095,6 +1106,134 @@ TEST_F(billing_sync_e2e_test, DraftsAreEditedAndApprovedOrDiscardedInSalesforce)
     EXPECT_EQ(sql_value("SELECT max(number) FROM invoices WHERE status = 'finalized'"), "RE-2026-000002");
     ASSERT_NO_FATAL_FAILURE(wait_for_writeback());
     EXPECT_EQ(text_at(status(), "/sync/awaiting_approval"), "1");
+}
+
+TEST_F(billing_sync_e2e_test, ProjectOpportunityGetsAdvanceInvoicesAndAFinalInvoiceAtAcceptance) {
+    // Agreed total: 4 licences x 49.90 = 199.60 net. Advance 30 % on order (CloseDate 2026-10-15), 40 % at
+    // delivery, the final invoice at acceptance.
+    opportunity project{"Nordbau Leitstand", ""};
+    project.project = true;
+    project.quantity = 4;
+    ASSERT_NO_FATAL_FAILURE(start_and_wait_for_first_sync({project}));
+    const auto [opp_id, account_id] = opportunities().at("Nordbau Leitstand");
+    EXPECT_EQ(sql_value("SELECT mapping_name FROM billing_plans"), "project-milestones");
+
+    auto run = invoice_run("2026-12-01");
+    ASSERT_EQ(run.exit_status, 0) << run.output;
+    // 30 % of 199.60 = 59.88 net, 19 % VAT 11.38 (11.3772), gross 71.26.
+    EXPECT_EQ(
+        sql_value(
+            "SELECT group_concat(number || ' ' || type_code || ' ' || total_net || ' ' || total_gross, '; ')"
+            " FROM invoices"
+        ),
+        "RE-2026-000001 advance 59.88 71.26"
+    );
+    run = invoice_run("2026-12-01");
+    ASSERT_EQ(run.exit_status, 0) << run.output;
+    EXPECT_EQ(sql_value("SELECT count(*) FROM invoices"), "1") << "a milestone is billed once";
+
+    // Delivered: 40 % = 79.84 net, VAT 15.17 (15.1696), gross 95.01.
+    ASSERT_NO_FATAL_FAILURE(
+        sf_update("Opportunity", opp_id, boost::json::object{{"Delivery_Date__c", "2026-11-20"}})
+    );
+    const auto plan_has = [&](const std::string& path, const std::string& value) {
+        return eventually_paced(
+            [&] {
+                return sql_value("SELECT json_extract(plan_document, '" + path + "') FROM billing_plans") ==
+                       value;
+            },
+            30s
+        );
+    };
+    ASSERT_TRUE(plan_has("$.milestones[1].due", "2026-11-20"));
+    run = invoice_run("2026-12-01");
+    ASSERT_EQ(run.exit_status, 0) << run.output;
+    EXPECT_EQ(
+        sql_value("SELECT number || ' ' || type_code || ' ' || total_net || ' ' || total_gross FROM invoices"
+                  " WHERE id = 2"),
+        "RE-2026-000002 advance 79.84 95.01"
+    );
+
+    // Accepted: the whole 199.60 net + 37.92 VAT = 237.52, less the advances' 71.26 + 95.01 = 166.27 prepaid,
+    // 71.25 due.
+    ASSERT_NO_FATAL_FAILURE(
+        sf_update("Opportunity", opp_id, boost::json::object{{"Acceptance_Date__c", "2026-11-30"}})
+    );
+    ASSERT_TRUE(plan_has("$.milestones[2].due", "2026-11-30"));
+    run = invoice_run("2026-12-01");
+    ASSERT_EQ(run.exit_status, 0) << run.output;
+    const auto final_rows =
+        sql("SELECT number, total_net, total_tax, total_gross, json_extract(document, '$.totals.prepaid'),"
+            " json_extract(document, '$.totals.due'), json_array_length(document, '$.deductions')"
+            " FROM invoices WHERE type_code = 'final'");
+    ASSERT_EQ(final_rows.size(), 1u);
+    EXPECT_EQ(final_rows[0][0], "RE-2026-000003");
+    EXPECT_EQ(final_rows[0][1], "199.6");  // the store keeps canonical decimals
+    EXPECT_EQ(final_rows[0][2], "37.92");
+    EXPECT_EQ(final_rows[0][3], "237.52");
+    EXPECT_EQ(final_rows[0][4], "166.27");
+    EXPECT_EQ(final_rows[0][5], "71.25");
+    EXPECT_EQ(final_rows[0][6], "2");
+    run = invoice_run("2027-01-01");
+    ASSERT_EQ(run.exit_status, 0) << run.output;
+    EXPECT_EQ(sql_value("SELECT count(*) FROM invoices"), "3") << "nothing after the final invoice";
+
+    ASSERT_NO_FATAL_FAILURE(wait_for_writeback());
+    std::vector<std::string> types;
+    for (const auto& r : soql(
+             "SELECT Document_Type__c, Document_Number__c FROM Invoice__c WHERE Account__c = '" + account_id +
+             "' ORDER BY Document_Number__c"
+         )) {
+        types.push_back(text_at(r, "/Document_Number__c") + " " + text_at(r, "/Document_Type__c"));
+    }
+    EXPECT_EQ(
+        types,
+        (std::vector<std::string>{"RE-2026-000001 advance", "RE-2026-000002 advance", "RE-2026-000003 final"})
+    );
+    const std::string xml = read_file(output_dir() / "DE01" / "RE-2026-000003.xml");
+    EXPECT_NE(xml.find("RE-2026-000001"), std::string::npos)
+        << "the final invoice names the advance it deducts";
+}
+
+TEST_F(billing_sync_e2e_test, MappingCheckAndPreviewExplainRecordsAndRefuseBadInput) {
+    ASSERT_NO_FATAL_FAILURE(start_org({{"Brandt Maschinenbau", "2026-12-01"}}));
+    write_config();
+    const auto ok = ctl({"mapping", "check"});
+    EXPECT_EQ(ok.exit_status, 0) << ok.output;
+    EXPECT_NE(ok.output.find("mappings ok: 3 plan mapping(s)"), std::string::npos) << ok.output;
+
+    std::ofstream(
+        dir_ / "typo.yaml"
+    ) << "plans:\n  - name: typo\n    object: Opportunity\n    plan:\n      account_id: {field: AccountId}\n"
+         "      start: {field: Billing_Strat__c}\n      seller: DE01\n    buyer:\n      name: {field: "
+         "Account.Name}\n"
+         "      country: {field: Account.BillingCountry}\n";
+    const auto typo = ctl({"mapping", "check", (dir_ / "typo.yaml").string()});
+    EXPECT_EQ(typo.exit_status, 1) << typo.output;
+    EXPECT_NE(
+        typo.output.find(
+            "typo.yaml:6:14: plans[0].plan.start: unknown field 'Billing_Strat__c' on Opportunity "
+            "(did you mean 'Billing_Start__c'?)"
+        ),
+        std::string::npos
+    ) << typo.output;
+
+    const auto [opp_id, account_id] = opportunities().at("Brandt Maschinenbau");
+    const auto preview = ctl({"mapping", "preview", opp_id, "--date", "2026-12-01"});
+    ASSERT_EQ(preview.exit_status, 0) << preview.output;
+    EXPECT_NE(preview.output.find("billing plan " + opp_id), std::string::npos) << preview.output;
+    EXPECT_NE(preview.output.find("net 149.70, VAT 28.44, gross 178.14 EUR"), std::string::npos)
+        << preview.output;
+    EXPECT_FALSE(std::filesystem::exists(dir_ / "fakturad.sqlite")) << "a preview writes nothing";
+
+    const auto not_an_id = ctl({"mapping", "preview", "006-not-an-id"});
+    EXPECT_EQ(not_an_id.exit_status, 2);
+    EXPECT_NE(not_an_id.output.find("'006-not-an-id' is not a Salesforce record id"), std::string::npos)
+        << not_an_id.output;
+    const auto unknown = ctl({"mapping", "preview", account_id});
+    EXPECT_EQ(unknown.exit_status, 1);
+    EXPECT_NE(unknown.output.find("no plan or usage mapping reads a record " + account_id), std::string::npos)
+        << unknown.output;
 }
 
 }  // namespace

@@ -237,7 +237,7 @@ std::vector<plan_state> empty_states(const std::vector<billing_plan>& plans) {
     std::vector<plan_state> states;
     states.reserve(plans.size());
     for (const auto& p : plans) {
-        states.push_back(plan_state{p.id, {}});
+        states.push_back(plan_state{p.id, {}, {}, {}});
     }
     return states;
 }

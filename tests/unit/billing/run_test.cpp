@@ -3,6 +3,7 @@
 // Every figure is computed by hand; the derivation is written beside it.
 
 #include "billing_test_support.hpp"
+#include "fakturad/billing/lifecycle.hpp"
 
 #include <gtest/gtest.h>
 
@@ -986,6 +987,94 @@ TEST(RunScenarios, CommitmentRulesAreChecked) {
         "amount)"
     );
     EXPECT_EQ(problems[1], "item commit: commitment covers unknown item 'nope'");
+}
+
+// ---- project plans (milestones) -----------------------------------------------------------------------
+
+// Agreed total: 1 x 10,000.00 (installation, 19 %) + 4 x 500.00 (training days, 19 %) = 12,000.00 net.
+billing_plan project_plan() {
+    plan_item install = test::recurring("install", "1", test::flat("10000.00"));
+    install.type = charge_type::one_time;
+    install.description = "Installation";
+    plan_item training = test::recurring("training", "4", test::per_unit("500.00"));
+    training.type = charge_type::one_time;
+    training.description = "Training day";
+    billing_plan plan = test::plan_with("PRJ-1", "2026-09-01", {install, training});
+    plan.milestones = {
+        {"order",
+         milestone_type::advance,
+         dec("30"),
+         std::nullopt,
+         date_of("2026-09-15"),
+         "Advance on order"},
+        {"delivery", milestone_type::advance, std::nullopt, dec("4000.00"), date_of("2026-10-20"), ""},
+        {"acceptance", milestone_type::final_invoice, std::nullopt, std::nullopt, std::nullopt, ""},
+    };
+    return plan;
+}
+
+TEST(Run, ProjectMilestonesAreBilledOnceInOrderAndTheFinalInvoiceDeductsTheIssuedAdvances) {
+    billing_plan plan = project_plan();
+    plan_state state;
+    state.plan_id = plan.id;
+
+    // 1 Oct: the order advance is due (30 % of 12,000.00 = 3,600.00 net + 684.00 VAT).
+    auto first = test::run_one(plan, state, "2026-10-01");
+    ASSERT_TRUE(first.failures.empty());
+    ASSERT_EQ(first.drafts.size(), 1U);
+    EXPECT_EQ(first.drafts[0].type, document_type::advance);
+    EXPECT_EQ(first.drafts[0].milestone, "order");
+    EXPECT_EQ(first.drafts[0].totals.net, dec("3600.00"));
+    EXPECT_EQ(first.drafts[0].totals.gross, dec("4284.00"));
+    invoice order = first.drafts[0];
+    ASSERT_TRUE(finalize(order, {"RE-2026-000010", date_of("2026-10-01")}).has_value());
+    apply_to_state(order, state);
+    EXPECT_TRUE(test::run_one(plan, state, "2026-10-01").drafts.empty()) << "billed once";
+
+    // 1 Nov: the delivery advance (4,000.00); acceptance has no date yet.
+    auto second = test::run_one(plan, state, "2026-11-01");
+    ASSERT_EQ(second.drafts.size(), 1U);
+    EXPECT_EQ(second.drafts[0].milestone, "delivery");
+    EXPECT_EQ(second.drafts[0].totals.net, dec("4000.00"));
+    invoice delivery = second.drafts[0];
+    apply_to_state(delivery, state);  // still a draft (awaiting approval)
+
+    // Accepted on 25 Nov: the final invoice waits while the delivery advance is a draft ...
+    plan.milestones[2].due = date_of("2026-11-25");
+    EXPECT_TRUE(test::run_one(plan, state, "2026-12-01").drafts.empty());
+    // ... and deducts both advances once it is issued: 12,000.00 + 2,280.00 VAT = 14,280.00 gross,
+    // prepaid 4,284.00 + 4,760.00 = 9,044.00, due 5,236.00.
+    state.contract_documents.back().status = invoice_status::finalized;
+    state.contract_documents.back().number = "RE-2026-000011";
+    state.contract_documents.back().issue_date = date_of("2026-11-01");
+    auto last = test::run_one(plan, state, "2026-12-01");
+    ASSERT_TRUE(last.failures.empty()) << last.failures.front().second.message;
+    ASSERT_EQ(last.drafts.size(), 1U);
+    const invoice& fin = last.drafts[0];
+    EXPECT_EQ(fin.type, document_type::final_invoice);
+    EXPECT_EQ(fin.milestone, "acceptance");
+    EXPECT_EQ(fin.totals.net, dec("12000.00"));
+    EXPECT_EQ(fin.totals.gross, dec("14280.00"));
+    EXPECT_EQ(fin.deductions.size(), 2U);
+    EXPECT_EQ(fin.totals.prepaid, dec("9044.00"));
+    EXPECT_EQ(fin.totals.due, dec("5236.00"));
+}
+
+TEST(Run, ProjectPlanRulesAreChecked) {
+    billing_plan plan = project_plan();
+    plan.milestones[1].percent = dec("80");  // now 30 % + (80 % and an amount)
+    plan.milestones.push_back({"extra", milestone_type::advance, dec("5"), std::nullopt, std::nullopt, ""});
+    plan.items[0].type = charge_type::recurring;
+    const auto problems = check_plan(plan);
+    EXPECT_EQ(
+        problems,
+        (std::vector<std::string>{
+            "milestone delivery: give either a percent or an amount",
+            "milestone acceptance: the final invoice must be the last milestone",
+            "milestones: the shares add up to 115 %, more than the agreed total",
+            "item install: the items of a project plan (with milestones) are its agreed total: one-time "
+            "charges"})
+    );
 }
 
 }  // namespace

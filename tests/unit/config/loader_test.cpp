@@ -299,7 +299,7 @@ TEST(ConfigExamples, DemoLoads) {
     EXPECT_EQ(r.config->store.path, source_dir / "demo-state/fakturad.sqlite");
     ASSERT_TRUE(r.config->billing.has_value());
     EXPECT_EQ(r.config->billing->schedule, "0 2 1 * *");
-    EXPECT_EQ(r.config->mappings.size(), 4u);
+    EXPECT_EQ(r.config->mappings.size(), 5u);
     EXPECT_EQ(r.config->control.socket, source_dir / "demo-state/fakturad.sock");
     ASSERT_TRUE(r.config->control.http_listen.has_value());
     EXPECT_EQ(r.config->control.http_listen->port, 0);

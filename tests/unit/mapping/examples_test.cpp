@@ -36,7 +36,8 @@ TEST(examples, all_files_parse_and_bind_together) {
     EXPECT_TRUE(objects_to_describe(*parsed.set, known).empty());
     const auto bound = bind(*parsed.set, known);
     ASSERT_TRUE(bound.ok()) << test::problems_text(bound.problems);
-    for (const char* name : {"opportunity-products", "subscriptions", "marketplace-commissions"}) {
+    for (const char* name :
+         {"opportunity-products", "subscriptions", "marketplace-commissions", "project-milestones"}) {
         EXPECT_NE(bound.set->find_plan(name), nullptr) << name;
     }
     ASSERT_TRUE(bound.set->writeback.has_value());

@@ -244,6 +244,43 @@ TEST_F(invoice_store_test, a_revised_draft_keeps_its_amounts_and_the_finalized_o
     );
 }
 
+TEST_F(invoice_store_test, a_milestone_is_billed_once_and_its_documents_come_back_with_the_plan_state) {
+    // The licence plan as a project: 5 x 10.00 = 50.00 agreed, 40 % in advance, then the final invoice.
+    auto plan = licence_plan();
+    plan.items.front().type = billing::charge_type::one_time;
+    plan.milestones = {
+        {"order", billing::milestone_type::advance, dec("40"), std::nullopt, day("2026-01-05"), "On order"},
+        {"acceptance",
+         billing::milestone_type::final_invoice,
+         std::nullopt,
+         std::nullopt,
+         day("2026-02-10"),
+         ""},
+    };
+    const auto advance = run_on_store(*invoices_, plan, "2026-01-31");
+    ASSERT_EQ(advance.size(), 1U);
+    EXPECT_EQ(advance.front().totals.net, dec("20.00"));
+    const invoice_id id = invoices_->save_draft(advance.front(), std::nullopt, t0);
+    EXPECT_EQ(scalar("SELECT milestone_key FROM billed_milestones WHERE invoice_id = 1"), "order");
+    EXPECT_THROW(invoices_->save_draft(advance.front(), std::nullopt, t0), already_billed);
+    EXPECT_TRUE(run_on_store(*invoices_, plan, "2026-01-31").empty()) << "the store remembers the milestone";
+
+    // The final invoice waits for the advance to be issued, then deducts it.
+    EXPECT_TRUE(run_on_store(*invoices_, plan, "2026-02-28").empty());
+    invoices_->finalize(id, invoice_range(), day("2026-01-06"), t0);
+    const auto state = invoices_->load_plan_state(plan.id);
+    ASSERT_EQ(state.contract_documents.size(), 1U);
+    EXPECT_EQ(state.contract_documents.front().milestone, "order");
+    const auto final_invoice = run_on_store(*invoices_, plan, "2026-02-28");
+    ASSERT_EQ(final_invoice.size(), 1U);
+    EXPECT_EQ(final_invoice.front().type, billing::document_type::final_invoice);
+    EXPECT_EQ(final_invoice.front().totals.gross, dec("59.50"));
+    EXPECT_EQ(final_invoice.front().totals.prepaid, dec("23.80"));
+    EXPECT_EQ(final_invoice.front().totals.due, dec("35.70"));
+    invoices_->save_draft(final_invoice.front(), std::nullopt, t0);
+    EXPECT_EQ(scalar("SELECT count(*) FROM billed_milestones"), "2");
+}
+
 TEST_F(invoice_store_test, a_void_is_logged_only_for_a_drawn_number) {
     const auto plan = licence_plan();
     const invoice_id id =

@@ -286,6 +286,27 @@ TEST_F(plan_store_test, a_plan_comes_back_exactly_with_every_field) {
         ),
         "seats:volume:2.5:- api:percentage:-:unique_count commit:stairstep:1:-"
     );
+
+    // A project plan's milestones come back too.
+    billing::billing_plan project = full_plan();
+    project.id = contract_id(2);
+    project.milestones = {
+        {"order",
+         billing::milestone_type::advance,
+         parse_decimal_or_throw("30"),
+         std::nullopt,
+         civil_date{std::chrono::year{2026} / 1 / 15},
+         "On order"},
+        {"delivery",
+         billing::milestone_type::progress,
+         std::nullopt,
+         parse_decimal_or_throw("1250.50"),
+         std::nullopt,
+         ""},
+        {"acceptance", billing::milestone_type::final_invoice, std::nullopt, std::nullopt, std::nullopt, ""},
+    };
+    plans_->put_plan(record_of(project), t0);
+    EXPECT_EQ(plans_->load_plan(project.id)->plan.milestones, project.milestones);
 }
 
 TEST_F(plan_store_test, put_plan_says_created_changed_or_unchanged) {

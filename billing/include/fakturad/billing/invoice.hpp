@@ -180,6 +180,7 @@ struct invoice {
     vat_rounding rounding = vat_rounding::per_category;
     std::vector<std::string> plan_ids;  // plans with lines on it
     std::string contract_id;            // advance/progress/final chain
+    std::string milestone;              // the plan milestone this document bills (project plans), or empty
     std::vector<invoice_line> lines;
     std::vector<billed_charge_ref> billed;       // periods this document bills
     std::vector<billed_charge_ref> released;     // cancellation: periods of the original it releases

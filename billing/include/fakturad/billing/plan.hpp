@@ -231,6 +231,29 @@ struct plan_item {
     std::vector<discount> discounts;
 };
 
+// A payment milestone of a project plan (advance invoices, German "Abschlagsrechnungen", and the final
+// invoice, "Schlussrechnung", § 14 Abs. 5 UStG). A project plan's items are the agreed total of the contract
+// (one-time items, per unit or flat fee); the run bills no periods for it but each milestone once, in list
+// order, with the first run whose cutoff is on or after the milestone's due date:
+//   advance, progress  make_agreed_share: a percent or an amount of the agreed net (lifecycle.hpp);
+//   final              make_final_invoice: the whole agreed total, deducting every earlier advance and
+//                      progress invoice. It waits until each earlier milestone's invoice is finalized (a
+//                      draft awaiting approval, or one made in the same run, is not yet deductible).
+// A milestone without a due date is not reached yet (e.g. no acceptance date in Salesforce).
+enum class milestone_type : std::uint8_t { advance, progress, final_invoice };
+[[nodiscard]] std::string_view to_string(milestone_type t) noexcept;  // "advance", "progress", "final"
+[[nodiscard]] std::optional<milestone_type> parse_milestone_type(std::string_view text) noexcept;
+
+struct milestone {
+    std::string key;  // stable within the plan
+    milestone_type type = milestone_type::advance;
+    std::optional<decimal> percent;  // advance/progress: of the agreed net, in (0, 100]; or
+    std::optional<decimal> amount;   // a net amount above 0
+    std::optional<civil_date> due;
+    std::string label;  // the line text of an advance; a default text when empty
+    friend bool operator==(const milestone&, const milestone&) = default;
+};
+
 struct billing_plan {
     std::string id;                // stable (store: billing_plans.id or the source record Id)
     party account;                 // the buyer (BT-44)
@@ -249,7 +272,8 @@ struct billing_plan {
     buyer_tax_facts buyer_tax;  // for items with `tax`
     std::vector<plan_item> items;
     std::vector<discount> invoice_discounts;
-    std::string contract_id;  // groups advance/progress/final documents of one contract
+    std::string contract_id;            // groups advance/progress/final documents of one contract
+    std::vector<milestone> milestones;  // non-empty: a project plan (see milestone)
     document_references references;
     std::optional<payment_means> payment;       // none: no payment instructions (e.g. pro-forma only)
     std::vector<vat_exemption> vat_exemptions;  // one per exempt category used by the plan's items

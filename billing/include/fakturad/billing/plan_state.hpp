@@ -49,6 +49,11 @@ struct item_state {
 struct plan_state {
     std::string plan_id;
     std::vector<item_state> items;
+    // Project plans: the milestones billed already (by any document, draft or not) and the plan's advance,
+    // progress and final documents so far (the earlier shares make_agreed_share and make_final_invoice
+    // count).
+    std::vector<std::string> billed_milestones;
+    std::vector<invoice> contract_documents;
 
     [[nodiscard]] const item_state* find(std::string_view item_key) const noexcept;
     item_state& get(std::string_view item_key);  // adds an empty entry when missing

@@ -77,6 +77,7 @@ struct plan_binding {
     std::vector<bound_value> plan;
     std::vector<bound_value> buyer;
     std::optional<items_binding> items;
+    std::vector<std::vector<bound_value>> milestones;
 };
 
 struct usage_binding {

@@ -174,6 +174,8 @@ struct plan_mapping {
     std::vector<value_spec> plan;
     std::vector<value_spec> buyer;
     std::optional<items_spec> items;
+    std::vector<std::vector<value_spec>> milestones;  // project plans: one spec group per milestone
+    std::vector<source_location> milestone_at;
     std::string path;  // "plans[0]"
     source_location at;
 };
