@@ -131,7 +131,8 @@ std::optional<credit_check_request> credit_check_request_of(std::string_view bod
 struct credit_check_service::impl {
     schufa::client& schufa;
     salesforce::client& sf;
-    const config::schufa_settings& settings;
+    // A copy: a configuration reload replaces the settings object the daemon started with.
+    config::schufa_settings settings;
     const fakturad::clock& clock;
     store_runner on_store;
     logger& log;

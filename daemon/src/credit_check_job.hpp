@@ -17,7 +17,8 @@
 // id and SCHUFA's reference only.
 //
 // Threading: the coroutines run on the daemon's I/O executor; store work goes through `store_runner`
-// (the daemon's store strand).  The service and everything it references live as long as the daemon.
+// (the daemon's store strand).  The service and everything it references live as long as the daemon; the
+// settings are copied at construction (changes take effect after a restart).
 
 #include "fakturad/config/settings.hpp"
 #include "fakturad/core/clock.hpp"

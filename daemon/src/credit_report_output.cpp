@@ -82,7 +82,7 @@ void add_company_sections(documents::report_document& doc, std::string_view raw)
                      str(ad, "city") + " (" + str(ad, "country") + ")"}
             );
         }
-        s.rows.push_back({"Gegruendet", str(co, "foundedOn")});
+        s.rows.push_back({"Gegründet", str(co, "foundedOn")});
         if (const auto* g = co.if_contains("register"); g != nullptr && g->is_object()) {
             const auto& reg = g->as_object();
             s.rows.push_back(
@@ -275,7 +275,7 @@ documents::report_document report_document_of(
     };
     doc.sections.push_back(std::move(request));
     documents::report_section score;
-    score.heading = "Bonitaet";
+    score.heading = "Bonität";
     score.rows.push_back({"Score", r.score ? std::to_string(*r.score) + " (" + r.score_scale + ")" : "-"});
     if (r.risk_class > 0) {
         score.rows.push_back({"Risikoklasse", std::to_string(r.risk_class) + " von 6"});
@@ -318,11 +318,11 @@ documents::report_document report_document_of(
     }
     if (r.identity) {
         documents::report_section id;
-        id.heading = "Identitaet";
-        id.rows.push_back({"Identitaet bestaetigt", yes_no(r.identity->matched)});
+        id.heading = "Identität";
+        id.rows.push_back({"Identität bestätigt", yes_no(r.identity->matched)});
         id.rows.push_back({"Unter Voranschrift gefunden", yes_no(r.identity->found_with_previous_address)});
         if (r.identity->age_verified) {
-            id.rows.push_back({"Volljaehrigkeit bestaetigt", yes_no(*r.identity->age_verified)});
+            id.rows.push_back({"Volljährigkeit bestätigt", yes_no(*r.identity->age_verified)});
         }
         if (!r.identity->match_address.empty()) {
             id.rows.push_back(
@@ -340,13 +340,13 @@ documents::report_document report_document_of(
         documents::report_section note;
         note.heading = "Hinweis";
         note.paragraphs.push_back(
-            "Diese Auskunft dient nur der Entscheidungsunterstuetzung (Art. 22 DSGVO): ueber einen Vertrag "
+            "Diese Auskunft dient nur der Entscheidungsunterstützung (Art. 22 DSGVO): über einen Vertrag "
             "entscheidet ein Mensch, nicht der Score allein."
         );
         doc.sections.push_back(std::move(note));
     }
     doc.footer =
-        "SCHUFA-Auskunft, abgerufen durch fakturad. Vertraulich: nur fuer den Zweck des angegebenen "
+        "SCHUFA-Auskunft, abgerufen durch fakturad. Vertraulich: nur für den Zweck des angegebenen "
         "berechtigten Interesses verwenden.";
     return doc;
 }

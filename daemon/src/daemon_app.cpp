@@ -70,6 +70,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 
 namespace fakturad::daemon {
 
@@ -1467,6 +1468,22 @@ void daemon_app::warn_restart_only_changes(const config::settings& next) const {
     }
     if (next.instance.name != cur.instance.name || next.instance.time_zone != cur.instance.time_zone) {
         warn("instance");
+    }
+    // The SCHUFA connection and the credit-check rules are set up once (only the poll interval follows).
+    const auto schufa_rules = [](const config::schufa_settings& s) {
+        return std::tie(
+            s.url,
+            s.participant_id,
+            s.client_certificate,
+            s.client_key,
+            s.ca_file,
+            s.b2c_retention,
+            s.task_subject
+        );
+    };
+    if (next.schufa.has_value() != cur.schufa.has_value() ||
+        (next.schufa && schufa_rules(*next.schufa) != schufa_rules(*cur.schufa))) {
+        warn("schufa");
     }
 }
 

@@ -274,12 +274,12 @@ struct emulator::state {
                  {"type", "HRB"},
                  {"number", std::to_string(10000 + h % 90000)}}},
             {"vatId", str(*company, "vatId")},
-            {"industry", json::object{{"wz2008Code", "62.01"}, {"text", "Programmierungstaetigkeiten"}}},
+            {"industry", json::object{{"wz2008Code", "62.01"}, {"text", "Programmierungstätigkeiten"}}},
             {"status", insolvent ? "INSOLVENT" : "ACTIVE"}};
         out["company"] = std::move(c);
         if (product != "KURZ") {
-            out["officers"] = json::array{json::object{
-                {"role", "Geschaeftsfuehrer"}, {"name", "M. Beispiel"}, {"since", "2015-04-01"}}};
+            out["officers"] = json::array{
+                json::object{{"role", "Geschäftsführer"}, {"name", "M. Beispiel"}, {"since", "2015-04-01"}}};
             out["shareholders"] =
                 json::array{json::object{{"name", "Beispiel Beteiligungs GmbH"}, {"sharePct", "100.00"}}};
             out["financials"] = json::object{

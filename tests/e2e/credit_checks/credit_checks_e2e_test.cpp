@@ -96,16 +96,7 @@ TEST_F(credit_checks_e2e_test, CliRefusesWithoutAFittingInterestBeforeAnythingIs
 TEST_F(credit_checks_e2e_test, CheckMonitorAndRetention) {
     const auto certs = test::write_mtls_files(dir_);
     std::ofstream(dir_ / "schufa-password") << "emulator-pw-e2e\n";
-    auto sf = child_process::start(
-        {bin + "sf-emulator",
-         "--listen",
-         "127.0.0.1:0",
-         "--org",
-         std::string(FAKTURAD_SOURCE_DIR) + "/emulators/salesforce/orgs/test-small.yaml",
-         "--static-token",
-         "e2e-token"},
-        dir_ / "sf.log"
-    );
+    auto sf = testing::start_sf_emulator(dir_ / "sf.log");
     auto schufa = child_process::start(
         {bin + "schufa-emulator",
          "--listen",
@@ -126,11 +117,7 @@ TEST_F(credit_checks_e2e_test, CheckMonitorAndRetention) {
     std::string schufa_port;
     ASSERT_TRUE(eventually([&] {
         schufa_port = read_file(dir_ / "schufa.port");
-        const std::string sf_log = read_file(dir_ / "sf.log");
-        const auto at = sf_log.find("listening on 127.0.0.1:");
-        if (at != std::string::npos && sf_log.find('\n', at) != std::string::npos) {
-            sf_port = sf_log.substr(at + 23, sf_log.find('\n', at) - at - 23);
-        }
+        sf_port = testing::sf_port_in(dir_ / "sf.log");
         return !schufa_port.empty() && schufa_port.back() == '\n' && !sf_port.empty();
     })) << read_file(dir_ / "sf.log")
         << read_file(dir_ / "schufa.log");

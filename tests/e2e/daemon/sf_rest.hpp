@@ -2,6 +2,8 @@
 // End-to-end test helpers for the Salesforce emulator started with `--static-token e2e-token`: one REST
 // call per connection (plain HTTP on loopback), SOQL queries and record fields as text.
 
+#include "process.hpp"
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -13,6 +15,28 @@
 #include <string_view>
 
 namespace fakturad::testing {
+
+// build/bin/sf-emulator with the small test org on a free port and the static token; output in `log`.
+inline child_process start_sf_emulator(const std::filesystem::path& log) {
+    return child_process::start(
+        {std::string(FAKTURAD_BINARY_DIR) + "/bin/sf-emulator",
+         "--listen",
+         "127.0.0.1:0",
+         "--org",
+         std::string(FAKTURAD_SOURCE_DIR) + "/emulators/salesforce/orgs/test-small.yaml",
+         "--static-token",
+         "e2e-token"},
+        log
+    );
+}
+
+// The port the emulator's `log` names once it listens; empty before.
+inline std::string sf_port_in(const std::filesystem::path& log) {
+    const std::string text = read_file(log);
+    const auto at = text.find("listening on 127.0.0.1:");
+    const auto end = at == std::string::npos ? std::string::npos : text.find('\n', at);
+    return end == std::string::npos ? std::string() : text.substr(at + 23, end - at - 23);
+}
 
 // The JSON answer of `method path` with `body`; null when there is no readable answer.
 inline boost::json::value sf_call(

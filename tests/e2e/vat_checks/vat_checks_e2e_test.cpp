@@ -177,25 +177,12 @@ TEST_F(vat_checks_e2e_test, accounts_are_checked_recorded_and_queued_for_the_acc
 TEST_F(vat_checks_e2e_test, results_are_written_to_the_accounts_in_salesforce) {
     const std::string bin = std::string(FAKTURAD_BINARY_DIR) + "/bin/";
     auto vies = start_vies();
-    auto sf = child_process::start(
-        {bin + "sf-emulator",
-         "--listen",
-         "127.0.0.1:0",
-         "--org",
-         std::string(FAKTURAD_SOURCE_DIR) + "/emulators/salesforce/orgs/test-small.yaml",
-         "--static-token",
-         "e2e-token"},
-        dir_ / "sf.log"
-    );
+    auto sf = testing::start_sf_emulator(dir_ / "sf.log");
     std::string vies_port;
     std::string sf_port;
     ASSERT_TRUE(eventually([&] {
         vies_port = read_file(dir_ / "vies.port");
-        const std::string sf_log = read_file(dir_ / "sf.log");
-        const auto at = sf_log.find("listening on 127.0.0.1:");
-        if (at != std::string::npos && sf_log.find('\n', at) != std::string::npos) {
-            sf_port = sf_log.substr(at + 23, sf_log.find('\n', at) - at - 23);
-        }
+        sf_port = testing::sf_port_in(dir_ / "sf.log");
         return !vies_port.empty() && vies_port.back() == '\n' && !sf_port.empty();
     })) << read_file(dir_ / "sf.log");
     vies_port.pop_back();
