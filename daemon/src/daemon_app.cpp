@@ -39,6 +39,7 @@
 #include "vat_check_job.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/detached.hpp>
@@ -169,7 +170,14 @@ private:
         // The store connection is used by one thread at a time: the strand on the pool.  The lambda is
         // named before the co_await: GCC 12 destroys lambda temporaries in co_await expressions twice.
         auto job = [this, work = std::move(work)]() -> awaitable<result_type> { co_return work(*store_); };
-        co_return co_await asio::co_spawn(store_strand_, std::move(job), use_awaitable);
+        // A store job cannot stop half way, so cancellation is not forwarded to it: co_spawn's forwarding
+        // (Boost 1.81) emits on the job's state from this thread while the pool thread may be destroying it
+        // (a crash when SIGTERM met a finishing job).
+        co_return co_await asio::co_spawn(
+            store_strand_,
+            std::move(job),
+            asio::bind_cancellation_slot(asio::cancellation_slot(), use_awaitable)
+        );
     }
 
     awaitable<void> main_loop();

@@ -18,6 +18,7 @@
 
 #include <csignal>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <random>
 #include <string>
@@ -44,6 +45,10 @@ protected:
         std::filesystem::create_directories(dir_);
     }
     void TearDown() override {
+        if (HasFailure()) {
+            std::cerr << "logs and store kept in " << dir_.string() << '\n';
+            return;
+        }
         std::error_code ec;
         std::filesystem::remove_all(dir_, ec);
     }
