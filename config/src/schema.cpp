@@ -101,6 +101,19 @@ const billing_settings& bs(const settings& s) {
     return *s.billing;
 }
 
+schufa_settings& sch(settings& s) {
+    if (!s.schufa) {
+        throw std::logic_error("config schema: schufa key applied without its section");
+    }
+    return *s.schufa;
+}
+const schufa_settings& sch(const settings& s) {
+    if (!s.schufa) {
+        throw std::logic_error("config schema: schufa key rendered without its section");
+    }
+    return *s.schufa;
+}
+
 vies_settings& vs(settings& s) {
     if (!s.vies) {
         throw std::logic_error("config schema: vies key applied without its section");
@@ -114,7 +127,7 @@ const vies_settings& vs(const settings& s) {
     return *s.vies;
 }
 
-const std::array<key_spec, 63> table{{
+const std::array<key_spec, 83> table{{
     // instance ------------------------------------------------------------------------------------------
     {.path = "instance",
      .type = value_type::section,
@@ -730,6 +743,203 @@ const std::array<key_spec, 63> table{{
      .render = [](const settings& s) -> std::optional<std::string> {
          return format_duration(vs(s).accept_recently_valid);
      }},
+    // schufa --------------------------------------------------------------------------------------------
+    {.path = "schufa",
+     .type = value_type::section,
+     .need = presence::optional,
+     .description =
+         "SCHUFA credit reports, identity checks and follow-up monitoring (connectors/schufa). The "
+         "gateway contract is an assumption of this project; see connectors/schufa/README.md.",
+     .apply = [](settings& s, const value&) { s.schufa.emplace(); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return s.schufa ? std::optional<std::string>("") : std::nullopt;
+     }},
+    {.path = "schufa.url",
+     .type = value_type::url,
+     .need = presence::required,
+     .description = "Base URL of the SCHUFA gateway (https; the emulator on a loopback host also https, "
+                    "because the gateway needs mutual TLS).",
+     .apply = [](settings& s, const value& v) { sch(s).url = std::get<std::string>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> { return sch(s).url; }},
+    {.path = "schufa.participant_id",
+     .type = value_type::string,
+     .need = presence::required,
+     .description = "Our participant id at SCHUFA (not a secret).",
+     .apply = [](settings& s, const value& v) { sch(s).participant_id = std::get<std::string>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> { return sch(s).participant_id; }},
+    {.path = "schufa.password",
+     .type = value_type::secret,
+     .need = presence::required,
+     .description = "The participant's password (`password_file`, `password_env` or `password_credential`).",
+     .apply = [](settings& s, const value& v) { sch(s).password = std::get<resolved_secret>(v); },
+     .render = [](const settings& s) { return secret_text(sch(s).password); }},
+    {.path = "schufa.client_certificate",
+     .type = value_type::existing_path,
+     .need = presence::required,
+     .description = "The client certificate chain for mutual TLS (PEM, leaf first).",
+     .apply =
+         [](settings& s, const value& v) {
+             if (const auto* p = std::get_if<std::filesystem::path>(&v)) {
+                 sch(s).client_certificate = *p;
+             }
+         },
+     .render = [](const settings& s) { return path_text(sch(s).client_certificate); }},
+    {.path = "schufa.client_key",
+     .type = value_type::existing_path,
+     .need = presence::required,
+     .description = "The client certificate's private key (PEM, unencrypted; keep it mode 0600, e.g. via "
+                    "`LoadCredential=`).",
+     .apply =
+         [](settings& s, const value& v) {
+             if (const auto* p = std::get_if<std::filesystem::path>(&v)) {
+                 sch(s).client_key = *p;
+             }
+         },
+     .render = [](const settings& s) { return path_text(sch(s).client_key); }},
+    {.path = "schufa.ca_file",
+     .type = value_type::existing_path,
+     .need = presence::optional,
+     .description = "A CA bundle to trust for the gateway instead of the system store (tests, private CAs).",
+     .apply =
+         [](settings& s, const value& v) {
+             if (const auto* p = std::get_if<std::filesystem::path>(&v)) {
+                 sch(s).ca_file = *p;
+             }
+         },
+     .render = [](const settings& s
+               ) { return sch(s).ca_file ? path_text(*sch(s).ca_file) : std::optional<std::string>(); }},
+    {.path = "schufa.timeout",
+     .type = value_type::duration,
+     .need = presence::defaulted,
+     .default_text = "30s",
+     .unit = "`ms` `s` `m` `h` `d`",
+     .description = "Deadline of one request.",
+     .apply = [](settings& s, const value& v) { sch(s).timeout = std::get<std::chrono::milliseconds>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return format_duration(sch(s).timeout);
+     }},
+    {.path = "schufa.max_attempts",
+     .type = value_type::integer,
+     .need = presence::defaulted,
+     .default_text = "3",
+     .description = "Tries for a temporary failure (RATE_LIMITED, SERVICE_UNAVAILABLE, TIMEOUT, no answer), "
+                    "with the same customer reference.",
+     .min = 1,
+     .max = 10,
+     .apply = [](settings& s,
+                 const value& v) { sch(s).max_attempts = static_cast<unsigned>(std::get<std::int64_t>(v)); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return std::to_string(sch(s).max_attempts);
+     }},
+    {.path = "schufa.monitoring_poll_interval",
+     .type = value_type::duration,
+     .need = presence::defaulted,
+     .default_text = "1h",
+     .unit = "`ms` `s` `m` `h` `d`",
+     .description = "How often the daemon asks for follow-up monitoring events (Nachmeldeservice).",
+     .apply = [](settings& s, const value& v
+              ) { sch(s).monitoring_poll_interval = std::get<std::chrono::milliseconds>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return format_duration(sch(s).monitoring_poll_interval);
+     }},
+    {.path = "schufa.worsening",
+     .type = value_type::section,
+     .need = presence::defaulted,
+     .description = "When a newer report counts as worse: then a Task goes to the account owner (a new "
+                    "negative entry always counts).",
+     .apply = [](settings&, const value&) {},
+     .render = [](const settings&) -> std::optional<std::string> { return ""; }},
+    {.path = "schufa.worsening.score_drop",
+     .type = value_type::integer,
+     .need = presence::defaulted,
+     .default_text = "50",
+     .description = "Score points lost, at least.",
+     .min = 1,
+     .max = 900,
+     .apply = [](settings& s, const value& v
+              ) { sch(s).worsening_score_drop = static_cast<unsigned>(std::get<std::int64_t>(v)); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return std::to_string(sch(s).worsening_score_drop);
+     }},
+    {.path = "schufa.worsening.risk_class_steps",
+     .type = value_type::integer,
+     .need = presence::defaulted,
+     .default_text = "1",
+     .description = "Risk classes worse, at least.",
+     .min = 1,
+     .max = 5,
+     .apply = [](settings& s, const value& v
+              ) { sch(s).worsening_risk_class_steps = static_cast<unsigned>(std::get<std::int64_t>(v)); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return std::to_string(sch(s).worsening_risk_class_steps);
+     }},
+    {.path = "schufa.b2c_retention",
+     .type = value_type::duration,
+     .need = presence::defaulted,
+     .default_text = "90d",
+     .unit = "`ms` `s` `m` `h` `d`",
+     .description =
+         "B2C personal data (name, birth date, address sent) is deleted this long after the report.",
+     .apply = [](settings& s,
+                 const value& v) { sch(s).b2c_retention = std::get<std::chrono::milliseconds>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return format_duration(sch(s).b2c_retention);
+     }},
+    {.path = "schufa.task",
+     .type = value_type::section,
+     .need = presence::defaulted,
+     .description = "The Task created for the account owner when the credit standing worsens.",
+     .apply = [](settings&, const value&) {},
+     .render = [](const settings&) -> std::optional<std::string> { return ""; }},
+    {.path = "schufa.task.subject",
+     .type = value_type::string,
+     .need = presence::defaulted,
+     .default_text = "Credit standing worsened (SCHUFA)",
+     .description = "Subject of the Task; the report reference is appended.",
+     .apply = [](settings& s, const value& v) { sch(s).task_subject = std::get<std::string>(v); },
+     .render = [](const settings& s) -> std::optional<std::string> { return sch(s).task_subject; }},
+    {.path = "schufa.task.due_days",
+     .type = value_type::integer,
+     .need = presence::defaulted,
+     .default_text = "3",
+     .description = "Days from the report to the Task's due date.",
+     .min = 0,
+     .max = 60,
+     .apply = [](settings& s,
+                 const value& v) { sch(s).task_due_days = static_cast<unsigned>(std::get<std::int64_t>(v)); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return std::to_string(sch(s).task_due_days);
+     }},
+    {.path = "schufa.pdf",
+     .type = value_type::section,
+     .need = presence::defaulted,
+     .description = "Fonts of the report PDF attached to the Account.",
+     .apply = [](settings&, const value&) {},
+     .render = [](const settings&) -> std::optional<std::string> { return ""; }},
+    {.path = "schufa.pdf.font_regular",
+     .type = value_type::existing_path,
+     .need = presence::defaulted,
+     .default_text = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+     .description = "Regular font file (TrueType/OpenType).",
+     .apply =
+         [](settings& s, const value& v) {
+             if (const auto* p = std::get_if<std::filesystem::path>(&v)) {
+                 sch(s).pdf_font_regular = *p;
+             }
+         },
+     .render = [](const settings& s) { return path_text(sch(s).pdf_font_regular); }},
+    {.path = "schufa.pdf.font_bold",
+     .type = value_type::existing_path,
+     .need = presence::defaulted,
+     .default_text = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+     .description = "Bold font file.",
+     .apply =
+         [](settings& s, const value& v) {
+             if (const auto* p = std::get_if<std::filesystem::path>(&v)) {
+                 sch(s).pdf_font_bold = *p;
+             }
+         },
+     .render = [](const settings& s) { return path_text(sch(s).pdf_font_bold); }},
     // mappings ------------------------------------------------------------------------------------------
     {.path = "mappings",
      .type = value_type::path_list,

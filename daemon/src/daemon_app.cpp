@@ -3,6 +3,8 @@
 #include "approval_job.hpp"
 #include "billing_context.hpp"
 #include "control_server.hpp"
+#include "credit_check_job.hpp"
+#include "credit_report_output.hpp"
 #include "ctl_invoice_pdf.hpp"
 #include "fakturad/config/loader.hpp"
 #include "fakturad/core/cron.hpp"
@@ -14,6 +16,8 @@
 #include "fakturad/net/http_client.hpp"
 #include "fakturad/salesforce/client.hpp"
 #include "fakturad/salesforce/soql.hpp"
+#include "fakturad/schufa/client.hpp"
+#include "fakturad/store/credit_store.hpp"
 #include "fakturad/store/invoice_run_store.hpp"
 #include "fakturad/store/invoice_store.hpp"
 #include "fakturad/store/plan_store.hpp"
@@ -37,6 +41,7 @@
 #include "vat_check_job.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/detached.hpp>
@@ -68,6 +73,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 
 namespace fakturad::daemon {
 
@@ -166,13 +172,22 @@ private:
         // The store connection is used by one thread at a time: the strand on the pool.  The lambda is
         // named before the co_await: GCC 12 destroys lambda temporaries in co_await expressions twice.
         auto job = [this, work = std::move(work)]() -> awaitable<result_type> { co_return work(*store_); };
-        co_return co_await asio::co_spawn(store_strand_, std::move(job), use_awaitable);
+        // A store job cannot stop half way, so cancellation is not forwarded to it: co_spawn's forwarding
+        // (Boost 1.81) emits on the job's state from this thread while the pool thread may be destroying it
+        // (a crash when SIGTERM met a finishing job).
+        co_return co_await asio::co_spawn(
+            store_strand_,
+            std::move(job),
+            asio::bind_cancellation_slot(asio::cancellation_slot(), use_awaitable)
+        );
     }
 
     awaitable<void> main_loop();
     awaitable<void> watchdog_loop();
     awaitable<void> maintenance_loop();
     awaitable<void> vat_check_loop();
+    awaitable<void> credit_monitoring_loop();
+    awaitable<void> run_on_store(std::function<void(store::sqlite_store&)> work);
     awaitable<void> writeback_loop();
     awaitable<bool> writeback_batch();
     awaitable<void> run_vat_checks();
@@ -211,6 +226,10 @@ private:
     std::unique_ptr<net::http_client> vies_http_;
     std::unique_ptr<vies::client> vies_;
     std::unique_ptr<vies::seeded_random> vies_random_;
+    // SCHUFA (config `schufa`): mutual-TLS client, connector and the credit-check service.
+    std::unique_ptr<net::http_client> schufa_http_;
+    std::unique_ptr<schufa::client> schufa_;
+    std::unique_ptr<credit_check_service> credit_;
     // Salesforce (config `salesforce`): the connector the outbox's write-back uses.
     std::unique_ptr<net::http_client> sf_http_;
     std::unique_ptr<salesforce::random_source> sf_random_;
@@ -331,6 +350,35 @@ int daemon_app::run() {
             vies_ = std::make_unique<vies::client>(*vies_http_, options);
             vies_random_ = std::make_unique<vies::seeded_random>(std::random_device{}());
         }
+        if (cfg.schufa) {
+            if (!sf_) {
+                throw std::runtime_error(
+                    "schufa: credit reports are written to Salesforce Accounts; add the salesforce section"
+                );
+            }
+            net::http_client_options http_options;
+            http_options.ca_file = cfg.schufa->ca_file;
+            http_options.client_certificate = cfg.schufa->client_certificate;
+            http_options.client_private_key = cfg.schufa->client_key;
+            schufa_http_ = std::make_unique<net::http_client>(ioc_.get_executor(), http_options);
+            schufa::client_options options;
+            options.base_url = cfg.schufa->url;
+            options.participant_id = cfg.schufa->participant_id;
+            options.password = cfg.schufa->password->value;
+            options.timeout = cfg.schufa->timeout;
+            options.max_attempts = cfg.schufa->max_attempts;
+            schufa_ = std::make_unique<schufa::client>(*schufa_http_, options);
+            credit_ = std::make_unique<credit_check_service>(
+                *schufa_,
+                *sf_,
+                *cfg.schufa,
+                clock_,
+                [this](std::function<void(store::sqlite_store&)> work) {
+                    return run_on_store(std::move(work));
+                },
+                log_
+            );
+        }
         control_->listen_unix(cfg.control.socket, cfg.control.socket_mode);
         if (cfg.control.http_listen) {
             const auto port =
@@ -371,6 +419,9 @@ awaitable<void> daemon_app::main_loop() {
     spawn_owned("maintenance", maintenance_loop());
     if (vies_) {
         spawn_owned("vat-checks", vat_check_loop());
+    }
+    if (credit_) {
+        spawn_owned("credit-monitoring", credit_monitoring_loop());
     }
     if (sf_) {
         spawn_owned("salesforce-writeback", writeback_loop());
@@ -461,6 +512,16 @@ awaitable<void> daemon_app::maintenance_loop() {
     co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
     asio::steady_timer timer(ioc_);
     for (;;) {
+        if (credit_) {
+            try {
+                auto deleting = credit_->delete_expired_personal_data();
+                co_await std::move(deleting);
+            } catch (const std::exception& e) {
+                log_.warn(
+                    "deleting expired B2C personal data failed", {{"job", "maintenance"}, {"err", e.what()}}
+                );
+            }
+        }
         timer.expires_after(maintenance_interval);
         auto [ec] = co_await timer.async_wait(tuple_awaitable);
         if (ec ||
@@ -472,6 +533,31 @@ awaitable<void> daemon_app::maintenance_loop() {
             co_await on_store(checkpoint);
         } catch (const std::exception& e) {
             log_.warn("store checkpoint failed", {{"job", "maintenance"}, {"err", e.what()}});
+        }
+    }
+}
+
+awaitable<void> daemon_app::run_on_store(std::function<void(store::sqlite_store&)> work) {
+    co_await on_store(std::move(work));
+}
+
+awaitable<void> daemon_app::credit_monitoring_loop() {
+    co_await asio::this_coro::reset_cancellation_state(asio::enable_total_cancellation());
+    asio::steady_timer timer(ioc_);
+    for (;;) {
+        try {
+            auto polling = credit_->poll_monitoring();
+            co_await std::move(polling);
+        } catch (const std::exception& e) {
+            log_.warn("SCHUFA monitoring poll failed", {{"job", "credit-monitoring"}, {"err", e.what()}});
+        }
+        timer.expires_after(
+            config_->schufa ? config_->schufa->monitoring_poll_interval : std::chrono::hours(1)
+        );
+        auto [ec] = co_await timer.async_wait(tuple_awaitable);
+        if (ec ||
+            (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none) {
+            co_return;
         }
     }
 }
@@ -677,6 +763,14 @@ awaitable<bool> daemon_app::writeback_batch() {
             const auto& o = doc.as_object();
             upserts[{std::string(o.at("object").as_string()), std::string(o.at("external_id").as_string())}]
                 .emplace_back(&m, o.at("record").as_object());
+            continue;
+        }
+        if (m.kind == store::credit_report_kind) {
+            auto delivering = deliver_credit_report(*sf_, m);
+            const std::string error = co_await std::move(delivering);
+            settled.push_back(
+                {m.id, error.empty(), error, error.empty() ? std::nullopt : retry_time(m, false, now)}
+            );
             continue;
         }
         if (m.kind != vat_check_kind) {
@@ -1422,6 +1516,22 @@ void daemon_app::warn_restart_only_changes(const config::settings& next) const {
     if (next.instance.name != cur.instance.name || next.instance.time_zone != cur.instance.time_zone) {
         warn("instance");
     }
+    // The SCHUFA connection and the credit-check rules are set up once (only the poll interval follows).
+    const auto schufa_rules = [](const config::schufa_settings& s) {
+        return std::tie(
+            s.url,
+            s.participant_id,
+            s.client_certificate,
+            s.client_key,
+            s.ca_file,
+            s.b2c_retention,
+            s.task_subject
+        );
+    };
+    if (next.schufa.has_value() != cur.schufa.has_value() ||
+        (next.schufa && schufa_rules(*next.schufa) != schufa_rules(*cur.schufa))) {
+        warn("schufa");
+    }
 }
 
 awaitable<void> daemon_app::reload() {
@@ -1603,6 +1713,49 @@ awaitable<control_response> daemon_app::handle(control_request request) {
             co_return control_response{
                 500, "application/json", error_body(std::string("resync failed: ") + e.what())};
         }
+    }
+    if (request.via == listener_kind::control_socket && request.method == "POST" &&
+        (request.target == credit_checks_endpoint || request.target == credit_monitoring_endpoint)) {
+        if (!credit_) {
+            co_return control_response{
+                409, "application/json", error_body("SCHUFA is not configured: add the schufa section")};
+        }
+        credit_reply reply;
+        try {
+            if (request.target == credit_checks_endpoint) {
+                std::string problem;
+                auto parsed = credit_check_request_of(request.body, problem);
+                if (!parsed) {
+                    co_return control_response{400, "application/json", error_body(problem)};
+                }
+                auto checking = credit_->check(std::move(*parsed));
+                reply = co_await std::move(checking);
+            } else {
+                boost::system::error_code ec;
+                const auto doc = boost::json::parse(request.body, ec);
+                const auto* o = !ec && doc.is_object() ? &doc.as_object() : nullptr;
+                const auto* account = o != nullptr ? o->if_contains("account_id") : nullptr;
+                const auto* on = o != nullptr ? o->if_contains("on") : nullptr;
+                const auto* by = o != nullptr ? o->if_contains("requested_by") : nullptr;
+                if (account == nullptr || !account->is_string() || on == nullptr || !on->is_bool()) {
+                    co_return control_response{
+                        400,
+                        "application/json",
+                        error_body("expected {\"account_id\": ID, \"on\": true|false}")};
+                }
+                auto switching = credit_->monitor(
+                    std::string(account->as_string()),
+                    on->as_bool(),
+                    by != nullptr && by->is_string() ? std::string(by->as_string()) : std::string("unknown")
+                );
+                reply = co_await std::move(switching);
+            }
+        } catch (const std::exception& e) {
+            log_.error("credit check failed", {{"job", "credit-check"}, {"err", e.what()}});
+            reply.status = 500;
+            reply.body = boost::json::object{{"error", std::string("credit check failed: ") + e.what()}};
+        }
+        co_return control_response{reply.status, "application/json", boost::json::serialize(reply.body)};
     }
     if (request.method != "GET") {
         co_return control_response{405, "application/json", error_body("method not allowed; use GET")};

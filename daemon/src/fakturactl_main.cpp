@@ -2,6 +2,7 @@
 // need no daemon (config check) run on their own.
 
 #include "control_client.hpp"
+#include "ctl_credit_check.hpp"
 #include "ctl_invoice_render.hpp"
 #include "ctl_invoice_run.hpp"
 #include "ctl_mapping.hpp"
@@ -246,6 +247,34 @@ int main(int argc, char** argv) {
     vat_check->add_option("--attempts", vat.attempts, "tries per number before it is reported unconfirmed")
         ->check(CLI::Range(1U, 10U));
 
+    credit_check_args credit;
+    auto* credit_check = app.add_subcommand(
+        "credit-check", "request a SCHUFA report for a Salesforce Account through the daemon"
+    );
+    credit_check->add_option("account_id", credit.account_id, "Salesforce Account Id")->required();
+    credit_check->add_option("--product", credit.product, "b2b-short, b2b-compact, b2b-full, b2c or identity")
+        ->required();
+    credit_check->add_option(
+        "--interest", credit.interest, "legitimate-interest code (the GDPR basis), e.g. CONTRACT_INITIATION"
+    );
+    credit_check->add_option("--note", credit.note, "why, in a few words (kept in the request)");
+    credit_check->add_option("--first-name", credit.first_name, "b2c/identity: the person's first name");
+    credit_check->add_option("--last-name", credit.last_name, "b2c/identity: the person's last name");
+    credit_check->add_option("--birth-date", credit.birth_date, "b2c/identity: YYYY-MM-DD");
+    credit_check->add_option("--gender", credit.gender, "b2c/identity: m, w, d or u")
+        ->check(CLI::IsMember({"m", "w", "d", "u"}));
+    credit_check->add_option("--variant", credit.variant, "identity: STANDARD, AGE_18 or PREMIUM")
+        ->check(CLI::IsMember({"STANDARD", "AGE_18", "PREMIUM"}));
+    std::string monitor_switch;
+    std::string monitor_account;
+    auto* credit_monitor = app.add_subcommand(
+        "credit-monitor", "switch SCHUFA follow-up monitoring (Nachmeldeservice) on or off for an Account"
+    );
+    credit_monitor->add_option("switch", monitor_switch, "on or off")
+        ->required()
+        ->check(CLI::IsMember({"on", "off"}));
+    credit_monitor->add_option("account_id", monitor_account, "Salesforce Account Id")->required();
+
     invoice_run_args run_args;
     bool run_finalize = false;
     bool run_no_finalize = false;
@@ -308,6 +337,26 @@ int main(int argc, char** argv) {
         }
         vat.timeout = std::get<std::chrono::milliseconds>(timeout);
         return run_vat_check(vat, std::cin, std::cout, std::cerr);
+    }
+    if (credit_check->parsed() || credit_monitor->parsed()) {
+        // The basis of the request is checked before the daemon is asked (or even looked for).
+        if (credit_check->parsed()) {
+            if (const auto problem = credit_check_problem(credit); !problem.empty()) {
+                std::cerr << "fakturactl: credit-check: " << problem << (problem.back() == '\n' ? "" : "\n");
+                return ctl_usage;
+            }
+        }
+        int code = ctl_ok;
+        const auto target = daemon_target(g, code);
+        if (!target) {
+            return code;
+        }
+        if (credit_check->parsed()) {
+            return run_credit_check(target->first, target->second, credit, std::cout, std::cerr);
+        }
+        return run_credit_monitor(
+            target->first, target->second, monitor_switch == "on", monitor_account, std::cout, std::cerr
+        );
     }
     if (invoice_run->parsed() || resync_cmd->parsed()) {
         int code = ctl_ok;

@@ -292,6 +292,25 @@ http_client::http_client(asio::any_io_executor exec, http_client_options options
             );
         }
     }
+    const auto& cert = impl_->options.client_certificate;
+    const auto& key = impl_->options.client_private_key;
+    if (cert.has_value() != key.has_value()) {
+        throw std::runtime_error("a client certificate needs its private key and a key needs its certificate"
+        );
+    }
+    if (cert) {
+        boost::system::error_code ec;
+        ctx.use_certificate_chain_file(cert->string(), ec);
+        if (ec) {
+            throw std::runtime_error(
+                "cannot load client certificate " + cert->string() + ": " + ec.message()
+            );
+        }
+        ctx.use_private_key_file(key->string(), ssl::context::pem, ec);
+        if (ec) {
+            throw std::runtime_error("cannot load client private key " + key->string() + ": " + ec.message());
+        }
+    }
     ctx.set_verify_mode(ssl::verify_peer);
 }
 

@@ -18,6 +18,8 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <list>
 #include <stdexcept>
@@ -34,6 +36,18 @@ namespace {
 constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
 tcp::socket& lowest_socket(beast::tcp_stream& s) { return s.socket(); }
+
+// The subject of the certificate the client presented (mutual TLS), one line; empty without one.
+std::string peer_subject(SSL* ssl) {
+    X509* cert = SSL_get1_peer_certificate(ssl);
+    if (cert == nullptr) {
+        return {};
+    }
+    char line[512];
+    X509_NAME_oneline(X509_get_subject_name(cert), line, sizeof line);
+    X509_free(cert);
+    return line;
+}
 tcp::socket& lowest_socket(beast::ssl_stream<beast::tcp_stream>& s) { return s.next_layer().socket(); }
 beast::tcp_stream& lowest_stream(beast::tcp_stream& s) { return s; }
 beast::tcp_stream& lowest_stream(beast::ssl_stream<beast::tcp_stream>& s) { return s.next_layer(); }
@@ -105,7 +119,9 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
     }
 
     template <typename Stream>
-    asio::awaitable<void> serve_requests(Stream& stream, const std::string& remote) {
+    asio::awaitable<void> serve_requests(
+        Stream& stream, const std::string& remote, const std::string& client_subject = {}
+    ) {
         beast::flat_buffer buffer;
         for (;;) {
             http::request_parser<http::string_body> parser;
@@ -156,6 +172,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
             }
             request.body = std::move(req.body());
             request.remote_address = remote;
+            request.client_subject = client_subject;
 
             http_response reply;
             std::string failure;
@@ -216,7 +233,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
             lowest_stream(stream).expires_after(options.handshake_timeout);
             auto [hec] = co_await stream.async_handshake(asio::ssl::stream_base::server, tuple_awaitable);
             if (!hec) {
-                co_await serve_requests(stream, remote);
+                co_await serve_requests(stream, remote, peer_subject(stream.native_handle()));
                 lowest_stream(stream).expires_after(options.write_timeout);
                 auto [sec] = co_await stream.async_shutdown(tuple_awaitable);
                 (void)sec;
@@ -285,6 +302,18 @@ http_server::http_server(asio::any_io_executor exec, http_handler handler, http_
         if (ec) {
             throw std::runtime_error(
                 "cannot load TLS private key " + files.private_key.string() + ": " + ec.message()
+            );
+        }
+        if (const auto& client_ca = impl_->options.client_ca_file) {
+            ctx.load_verify_file(client_ca->string(), ec);
+            if (ec) {
+                throw std::runtime_error(
+                    "cannot load client CA file " + client_ca->string() + ": " + ec.message()
+                );
+            }
+            ctx.set_verify_mode(
+                asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert |
+                asio::ssl::verify_client_once
             );
         }
     }

@@ -2,6 +2,7 @@
 
 #include "fakturad/core/money_error.hpp"
 #include "fakturad/documents/girocode.hpp"
+#include "pdf_pages.hpp"
 #include "text_format.hpp"
 #include "texts.hpp"
 
@@ -48,8 +49,6 @@ constexpr rgb white{255, 255, 255};
 constexpr rgb grey{0x70, 0x70, 0x70};
 constexpr rgb light_grey{0xc8, 0xc8, 0xc8};
 constexpr rgb draft_red{0xc0, 0x1c, 0x1c};
-
-using draw_op = std::function<void(cairo_t*)>;
 
 struct country {
     std::string_view code;
@@ -766,35 +765,7 @@ private:
             });
         }
 
-        std::string out;
-        cairo_surface_t* surface = cairo_pdf_surface_create_for_stream(
-            [](void* closure, const unsigned char* data, unsigned int length) {
-                static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
-                return CAIRO_STATUS_SUCCESS;
-            },
-            &out,
-            page_width,
-            page_height
-        );
-        cairo_t* cr = cairo_create(surface);
-        for (const auto& ops : pages_) {
-            for (const draw_op& op : ops) {
-                op(cr);
-            }
-            cairo_show_page(cr);
-        }
-        const cairo_status_t status = cairo_status(cr);
-        cairo_destroy(cr);
-        cairo_surface_finish(surface);
-        const cairo_status_t surface_status = cairo_surface_status(surface);
-        cairo_surface_destroy(surface);
-        if (status != CAIRO_STATUS_SUCCESS || surface_status != CAIRO_STATUS_SUCCESS) {
-            throw pdf_render_error(
-                std::string("cairo: ") +
-                cairo_status_to_string(status != CAIRO_STATUS_SUCCESS ? status : surface_status)
-            );
-        }
-        return {std::move(out), static_cast<int>(page_count)};
+        return {write_pdf(pages_, page_width, page_height), static_cast<int>(page_count)};
     }
 
     const page_resources& r_;

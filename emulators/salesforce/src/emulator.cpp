@@ -486,6 +486,7 @@ struct emulator::state {
         user["Id"] = user_id;
         user["Username"] = username;
         user["Name"] = "Integration User";
+        user["IsDeleted"] = false;  // every stored record has it: lookups (a Task's OwnerId) read it
         user["SystemModstamp"] = format_datetime(now());
         records["User"][user_id] = user;
 

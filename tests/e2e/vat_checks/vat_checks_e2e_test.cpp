@@ -3,10 +3,10 @@
 // answer carries a consultation number), recorded as evidence with its Account write-back intent, and a
 // changed VAT ID is checked again at the next scan.
 #include "../daemon/process.hpp"
+#include "../daemon/sf_rest.hpp"
 #include "fakturad/core/logger.hpp"
 #include "fakturad/store/sqlite_store.hpp"
 
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
@@ -22,7 +22,9 @@ namespace {
 using namespace std::chrono_literals;
 using testing::child_process;
 using testing::eventually;
+using testing::field;
 using testing::read_file;
+using testing::soql;
 
 class null_logger final : public logger {
 public:
@@ -66,45 +68,6 @@ protected:
 
 std::vector<std::vector<std::optional<std::string>>> rows(store::sqlite_store& db, std::string_view sql) {
     return db.query_for_test(sql);
-}
-
-// A SOQL query against the Salesforce emulator with its static token (plain HTTP on loopback): the records.
-boost::json::array soql(const std::string& port, const std::string& query) {
-    std::string encoded;
-    for (const char c : query) {
-        if (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.' || c == ',') {
-            encoded.push_back(c);
-        } else {
-            char hex[4];
-            std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned char>(c));
-            encoded += hex;
-        }
-    }
-    boost::asio::ip::tcp::iostream http("127.0.0.1", port);
-    http << "GET /services/data/v62.0/query?q=" << encoded << " HTTP/1.0\r\nHost: 127.0.0.1\r\n"
-         << "Authorization: Bearer e2e-token\r\n\r\n"
-         << std::flush;
-    std::string response((std::istreambuf_iterator<char>(http)), std::istreambuf_iterator<char>());
-    const auto body = response.find("\r\n\r\n");
-    if (body == std::string::npos) {
-        ADD_FAILURE() << "no HTTP answer from the Salesforce emulator: " << response;
-        return {};
-    }
-    boost::system::error_code ec;
-    auto value = boost::json::parse(response.substr(body + 4), ec);
-    if (ec || !value.is_object() || !value.as_object().contains("records")) {
-        ADD_FAILURE() << "unexpected answer: " << response;
-        return {};
-    }
-    return value.as_object()["records"].as_array();
-}
-
-std::string field(const boost::json::value& record, std::string_view name) {
-    const auto* v = record.as_object().if_contains(name);
-    if (v == nullptr || v->is_null()) {
-        return "";
-    }
-    return v->is_string() ? std::string(v->as_string()) : boost::json::serialize(*v);
 }
 
 TEST_F(vat_checks_e2e_test, accounts_are_checked_recorded_and_queued_for_the_account) {
@@ -214,25 +177,12 @@ TEST_F(vat_checks_e2e_test, accounts_are_checked_recorded_and_queued_for_the_acc
 TEST_F(vat_checks_e2e_test, results_are_written_to_the_accounts_in_salesforce) {
     const std::string bin = std::string(FAKTURAD_BINARY_DIR) + "/bin/";
     auto vies = start_vies();
-    auto sf = child_process::start(
-        {bin + "sf-emulator",
-         "--listen",
-         "127.0.0.1:0",
-         "--org",
-         std::string(FAKTURAD_SOURCE_DIR) + "/emulators/salesforce/orgs/test-small.yaml",
-         "--static-token",
-         "e2e-token"},
-        dir_ / "sf.log"
-    );
+    auto sf = testing::start_sf_emulator(dir_ / "sf.log");
     std::string vies_port;
     std::string sf_port;
     ASSERT_TRUE(eventually([&] {
         vies_port = read_file(dir_ / "vies.port");
-        const std::string sf_log = read_file(dir_ / "sf.log");
-        const auto at = sf_log.find("listening on 127.0.0.1:");
-        if (at != std::string::npos && sf_log.find('\n', at) != std::string::npos) {
-            sf_port = sf_log.substr(at + 23, sf_log.find('\n', at) - at - 23);
-        }
+        sf_port = testing::sf_port_in(dir_ / "sf.log");
         return !vies_port.empty() && vies_port.back() == '\n' && !sf_port.empty();
     })) << read_file(dir_ / "sf.log");
     vies_port.pop_back();

@@ -135,6 +135,29 @@ struct vies_settings {
     std::chrono::milliseconds accept_recently_valid{};
 };
 
+// SCHUFA credit reports (connectors/schufa/README.md): the connection (mutual TLS plus participant
+// credentials), the follow-up monitoring poll, when a changed report counts as worse, and how long B2C
+// personal data is kept.
+struct schufa_settings {
+    std::string url;  // base URL of the gateway (the contract in connectors/schufa/README.md)
+    std::string participant_id;
+    std::optional<resolved_secret> password;
+    std::filesystem::path client_certificate;  // PEM chain, leaf first
+    std::filesystem::path client_key;          // PEM, unencrypted; a secret file (mode 0600)
+    std::optional<std::filesystem::path> ca_file;
+    std::chrono::milliseconds timeout{};
+    unsigned max_attempts{};
+    std::chrono::milliseconds monitoring_poll_interval{};
+    unsigned worsening_score_drop{};        // points
+    unsigned worsening_risk_class_steps{};  // classes
+    bool worsening_on_new_negative = true;
+    std::chrono::milliseconds b2c_retention{};
+    std::string task_subject;
+    unsigned task_due_days{};
+    std::filesystem::path pdf_font_regular;
+    std::filesystem::path pdf_font_bold;
+};
+
 // Invoice runs (daemon/README.md): who issues the invoices, how they are numbered, when runs happen.
 struct billing_settings {
     // A plan file (billing/README.md) whose `legal_entities:` section describes the sellers; it existed at
@@ -166,6 +189,7 @@ struct settings {
     control_settings control;
     std::optional<salesforce_settings> salesforce;
     std::optional<vies_settings> vies;
+    std::optional<schufa_settings> schufa;
     std::optional<billing_settings> billing;
     std::vector<mapping_file> mappings;
 };

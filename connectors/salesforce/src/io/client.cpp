@@ -784,6 +784,50 @@ asio::awaitable<result<write_report, call_error>> client::upsert(
     co_return report;
 }
 
+asio::awaitable<result<write_report, call_error>> client::create(
+    std::string object, std::vector<json::object> records
+) {
+    const std::string what = "create " + object;
+    if (!is_soql_identifier(object) || object.find('.') != std::string::npos) {
+        co_return bad_input(what, "the object must be a plain API name");
+    }
+    write_report report;
+    report.records.resize(records.size());
+    for (std::size_t start = 0; start < records.size(); start += collection_limit) {
+        const std::size_t end = std::min(start + collection_limit, records.size());
+        std::vector<json::object> batch(
+            records.begin() + static_cast<std::ptrdiff_t>(start),
+            records.begin() + static_cast<std::ptrdiff_t>(end)
+        );
+        auto req = build_collection_create(impl_->options.api_version, object, batch);
+        // One attempt: after an unclear outcome the records may exist, and only the caller can tell.
+        auto op = impl_->execute(std::move(req), 1);
+        auto res = co_await std::move(op);
+        if (!res) {
+            co_return res.error();
+        }
+        auto results = parse_save_results(res->body, batch.size());
+        if (!results) {
+            auto e = results.error();
+            e.request = what;
+            co_return e;
+        }
+        for (std::size_t k = 0; k < batch.size(); ++k) {
+            auto& r = report.records[start + k];
+            auto& saved = (*results)[k];
+            r.success = saved.success;
+            r.id = saved.id;
+            r.created = saved.success;
+            r.errors = std::move(saved.errors);
+            r.attempts = 1;
+        }
+    }
+    report.failed = static_cast<std::size_t>(std::count_if(
+        report.records.begin(), report.records.end(), [](const record_result& r) { return !r.success; }
+    ));
+    co_return report;
+}
+
 asio::awaitable<result<write_report, call_error>> client::upload_files(std::vector<file_upload> files) {
     write_report report;
     report.records.resize(files.size());

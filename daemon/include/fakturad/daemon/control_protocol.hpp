@@ -24,6 +24,11 @@ inline constexpr std::string_view invoice_runs_endpoint = "/v1/invoice-runs";
 // records and answers with what changed.
 inline constexpr std::string_view resync_endpoint = "/v1/resync";
 // GET: "ok" with 200 while running, 503 while starting or stopping.
+// POST, UNIX socket only: one SCHUFA credit check for an Account (body: account_id, product, interest,
+// requested_by, optional note and person); answers with the stored report's figures.
+inline constexpr std::string_view credit_checks_endpoint = "/v1/credit-checks";
+// POST, UNIX socket only: follow-up monitoring on or off for an Account (body: account_id, on, requested_by).
+inline constexpr std::string_view credit_monitoring_endpoint = "/v1/credit-monitoring";
 inline constexpr std::string_view health_endpoint = "/healthz";
 // GET: Prometheus text exposition format 0.0.4.
 inline constexpr std::string_view metrics_endpoint = "/metrics";

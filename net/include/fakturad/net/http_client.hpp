@@ -60,6 +60,10 @@ using http_header_list = std::vector<std::pair<std::string, std::string>>;
 struct http_client_options {
     bool use_system_ca = true;                     // trust the system store (/etc/ssl/certs)
     std::optional<std::filesystem::path> ca_file;  // PEM bundle trusted in addition (tests, private CAs)
+    // Mutual TLS: the certificate chain (PEM, leaf first) and its unencrypted private key (PEM) this client
+    // presents when a server asks for one.  Both or neither.
+    std::optional<std::filesystem::path> client_certificate;
+    std::optional<std::filesystem::path> client_private_key;
     std::size_t max_idle_per_host = 4;
     std::chrono::milliseconds idle_timeout{30'000};  // idle pooled connections older than this are closed
     std::size_t body_limit = 16 * 1024 * 1024;
@@ -103,7 +107,8 @@ using retry_policy = std::function<retry_decision(unsigned attempt, const http_c
 
 class http_client {
 public:
-    // Throws std::runtime_error naming the file when `ca_file` cannot be loaded.
+    // Throws std::runtime_error naming the file when `ca_file` or the client certificate or key cannot be
+    // loaded, or only one of the two client files is given.
     http_client(boost::asio::any_io_executor exec, http_client_options options);
     ~http_client();
     http_client(const http_client&) = delete;

@@ -40,6 +40,8 @@ struct http_request {
     std::vector<http_header> headers;
     std::string body;
     std::string remote_address;  // peer IP address, for logs and tests
+    std::string
+        client_subject;  // mutual TLS: the verified client certificate's subject (one line), else empty
 
     // The first header named `name` (ASCII case-insensitive), or nullopt.
     [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const;
@@ -78,7 +80,10 @@ struct http_server_options {
     std::chrono::milliseconds read_timeout{30'000};       // reading one whole request after its first byte
     std::chrono::milliseconds write_timeout{30'000};      // writing one response
     // No deadline on the handler itself: emulated long polls legitimately hold a request for minutes.
-    std::optional<http_tls_files> tls;       // serve HTTPS when set
+    std::optional<http_tls_files> tls;  // serve HTTPS when set
+    // Mutual TLS (with `tls` only): every client must present a certificate issued by a CA in this PEM
+    // bundle; the handshake fails otherwise and no request is read.
+    std::optional<std::filesystem::path> client_ca_file;
     std::string server_header = "fakturad";  // value of the Server header on every response
 };
 

@@ -109,6 +109,7 @@ struct checkpoint_result {
 
 struct invoice_store_access;
 struct vat_check_store_access;
+struct credit_store_access;
 struct plan_store_access;
 struct invoice_run_store_access;
 
@@ -192,6 +193,7 @@ private:
     friend class transaction;
     friend struct invoice_store_access;  // the repositories run on this connection
     friend struct vat_check_store_access;
+    friend struct credit_store_access;
     friend struct plan_store_access;
     friend struct invoice_run_store_access;
     struct plan_store_access;

@@ -147,6 +147,13 @@ public:
         std::string object, std::string external_id_field, std::vector<boost::json::object> records
     );
 
+    // Creates `records` of `object` (sObject Collections, 200 per call).  Not idempotent: a create is never
+    // repeated by the client after an unclear outcome, so the caller looks for the record first (e.g. by a
+    // key in a searchable field) when a repeated call must not duplicate it.
+    boost::asio::awaitable<boost::system::result<write_report, call_error>> create(
+        std::string object, std::vector<boost::json::object> records
+    );
+
     // Inserts each file as a ContentVersion linked to its record (FirstPublishLocationId).  Files already
     // present with the same PathOnClient are reported as success without a new insert, so repeating an
     // upload never duplicates a file.  Small files go in collections; large ones one by one as multipart.
