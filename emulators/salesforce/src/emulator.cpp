@@ -367,7 +367,8 @@ struct emulator::state {
     };
     std::optional<std::vector<undo_entry>> undo;
     std::set<std::pair<std::string, std::string>> undo_touched;
-    std::map<std::string, std::vector<std::string>> written;  // object -> ids in write order
+    // Object -> ids written since all its indexes last caught up (only objects that have an index).
+    mutable std::map<std::string, std::vector<std::string>> written;
     struct field_index {
         std::unordered_map<std::string, std::set<std::string>> ids_by_value;
         std::unordered_map<std::string, std::string> value_by_id;
@@ -1271,8 +1272,15 @@ struct emulator::state {
         }
     }
 
+    bool indexed(const std::string& object) const {
+        const auto first = indexes.lower_bound({object, std::string()});
+        return first != indexes.end() && first->first.first == object;
+    }
+
     void touch(const std::string& object, const std::string& id) {
-        written[object].push_back(id);
+        if (indexed(object)) {
+            written[object].push_back(id);
+        }
         if (!undo || !undo_touched.emplace(object, id).second) {
             return;
         }
@@ -1298,7 +1306,9 @@ struct emulator::state {
     void end_undo(bool roll_back, const transaction_mark& mark) {
         if (roll_back && undo) {
             for (auto it = undo->rbegin(); it != undo->rend(); ++it) {
-                written[it->object].push_back(it->id);
+                if (indexed(it->object)) {
+                    written[it->object].push_back(it->id);
+                }
                 if (it->before) {
                     records[it->object][it->id] = std::move(*it->before);
                 } else {
@@ -1682,6 +1692,18 @@ struct emulator::state {
             }
         }
         index.written_seen = log.size();
+        // Once every index of the object has caught up, the list starts over.
+        bool all_current = true;
+        const auto first = indexes.lower_bound({def.name, std::string()});
+        for (auto it = first; it != indexes.end() && it->first.first == def.name; ++it) {
+            all_current = all_current && it->second.written_seen == log.size();
+        }
+        if (all_current && written_ids != written.end()) {
+            written_ids->second.clear();
+            for (auto it = first; it != indexes.end() && it->first.first == def.name; ++it) {
+                it->second.written_seen = 0;
+            }
+        }
         const auto bucket = index.ids_by_value.find(index_key(value, f.case_sensitive));
         if (bucket == index.ids_by_value.end()) {
             return {};
