@@ -28,7 +28,7 @@ struct bayeux_reply {
 };
 
 // What a change event tells its subscriber (ChangeEventHeader.changeType, reference §5.6).
-enum class change_kind {
+enum class change_kind : std::uint8_t {
     regular,  // CREATE, UPDATE, DELETE, UNDELETE: the header names the records, the payload their fields
     gap,      // GAP_CREATE, GAP_UPDATE, GAP_DELETE, GAP_UNDELETE: the records in recordIds changed, but the
               // event carries none of their fields: re-read them by id
