@@ -1309,8 +1309,8 @@ struct emulator::state {
                 if (indexed(it->object)) {
                     written[it->object].push_back(it->id);
                 }
-                if (it->before) {
-                    records[it->object][it->id] = std::move(*it->before);
+                if (auto& before = it->before) {
+                    records[it->object][it->id] = std::move(*before);
                 } else {
                     records[it->object].erase(it->id);
                 }
@@ -3186,8 +3186,8 @@ struct emulator::state {
         const std::string& entity,
         const std::string& change_type,
         const std::string& id,
-        json::object fields,
-        std::vector<std::string> changed
+        const json::object& fields,
+        const std::vector<std::string>& changed
     ) {
         // A create, delete or undelete counts one change toward the threshold, an update one per field.
         transaction_changes += change_type == "UPDATE"
