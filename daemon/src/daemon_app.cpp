@@ -243,8 +243,8 @@ private:
     std::unique_ptr<approval_job> approval_;  // billing.finalize: approval
     sync_status sync_status_;
     std::unique_ptr<asio::steady_timer> sync_wake_;
-    std::map<std::string, std::set<std::string>> pending_changes_;  // object -> record ids from events
-    asio::cancellation_signal change_cancel_;                       // ends a held CometD connect at shutdown
+    change_backlog pending_changes_;           // what change events asked the sync to re-read
+    asio::cancellation_signal change_cancel_;  // ends a held CometD connect at shutdown
     // The newest change-event replay id handed over; stored (cursor `cometd:/data/ChangeEvents`) once the
     // records its events name are synced, so a restart resumes after it without losing an event.
     std::optional<std::int64_t> seen_replay_id_;
@@ -959,9 +959,8 @@ awaitable<void> daemon_app::sync_loop() {
     sync_options options;
     options.time_zone = cfg->instance.time_zone;
     static const billing_context no_billing = billing_context{};
-    const store_runner runner = [this](std::function<void(store::sqlite_store&)> work) -> awaitable<void> {
-        auto job = [work = std::move(work)](store::sqlite_store& db) { work(db); };
-        co_await on_store(std::move(job));
+    const store_runner runner = [this](std::function<void(store::sqlite_store&)> work) {
+        return run_on_store(std::move(work));
     };
     sync_ = std::make_unique<sync_job>(
         *sf_,
@@ -991,23 +990,15 @@ awaitable<void> daemon_app::sync_loop() {
             const auto replay = seen_replay_id_;
             auto pending = std::exchange(pending_changes_, {});
             bool synced = true;
-            for (auto& [object, ids] : pending) {
-                if (approval_ && object == approval_->invoice_object()) {
-                    continue;  // a clerk's approval: the approval pass below reads it
-                }
-                auto records = sync_->sync_records(object, std::vector<std::string>(ids.begin(), ids.end()));
-                const auto r = co_await std::move(records);
-                synced = synced && r.errors.empty();
-                log_.info(
-                    "change events synced",
-                    {{"job", "sync"}, {"object", object}, {"result", counts_text(r.counts)}}
-                );
+            if (!pending.empty()) {
+                auto caught_up = sync_->catch_up(pending);
+                const auto r = co_await std::move(caught_up);
+                synced = r.errors.empty();
+                log_.info("change events synced", {{"job", "sync"}, {"result", counts_text(r.counts)}});
             }
             if (!synced) {
-                // Not stored: put the ids back for the next pass (the poll would find them too).
-                for (auto& [object, ids] : pending) {
-                    pending_changes_[object].insert(ids.begin(), ids.end());
-                }
+                // Not stored: take it up again next pass (the poll would find the records too).
+                pending_changes_.merge(pending);
             } else if (replay && replay != stored_replay_id_) {
                 auto store_replay = [&](store::sqlite_store& db) {
                     store::sync_cursor_info c;
@@ -1081,25 +1072,8 @@ awaitable<void> daemon_app::change_loop() {
                 if (!seen_replay_id_ || e.replay_id > *seen_replay_id_) {
                     seen_replay_id_ = e.replay_id;
                 }
-                if (e.own_write) {
-                    continue;  // fakturad's own write-back: nothing to re-read
-                }
-                const auto* header = e.payload.if_contains("ChangeEventHeader");
-                if (header == nullptr || !header->is_object()) {
-                    continue;
-                }
-                const auto* entity = header->as_object().if_contains("entityName");
-                const auto* ids = header->as_object().if_contains("recordIds");
-                if (entity == nullptr || !entity->is_string() || ids == nullptr || !ids->is_array()) {
-                    continue;
-                }
-                for (const auto& id : ids->as_array()) {
-                    if (id.is_string()) {
-                        pending_changes_[std::string(entity->as_string())].insert(std::string(id.as_string())
-                        );
-                        foreign = true;
-                    }
-                }
+                // Own writes ask for nothing; gap and overflow events for a re-read by id or a poll.
+                foreign = pending_changes_.add(e) || foreign;
             }
             if (foreign) {
                 wake_sync();
@@ -1120,9 +1094,11 @@ awaitable<void> daemon_app::change_loop() {
         }
         if (!result) {
             if (result.error().code == salesforce::errc::replay_id_invalid) {
-                // Retained events end before our replay id: follow new events; the polls catch up on the
-                // rest.
+                // Retained events end before our replay id: follow new events, and poll every object now
+                // for what the lost events said.
                 seen_replay_id_.reset();
+                pending_changes_.poll_everything();
+                wake_sync();
             }
             log_.warn(
                 "change events interrupted; polling covers the gap",

@@ -125,8 +125,32 @@ awaitable<sync_report> sync_job::resync(resync_request request) {
     co_return report;
 }
 
-awaitable<sync_report> sync_job::sync_records(std::string object, std::vector<std::string> ids) {
+awaitable<sync_report> sync_job::catch_up(change_backlog backlog) {
     sync_report report;
+    for (const auto& [object, ids] : backlog.ids()) {
+        co_await reread(object, std::vector<std::string>(ids.begin(), ids.end()), report);
+    }
+    auto polled = [&backlog](const std::string& object) {
+        return backlog.polls_everything() ||
+               std::any_of(backlog.polls().begin(), backlog.polls().end(), [&](const std::string& p) {
+                   return mapping::same_name(p, object);
+               });
+    };
+    for (const auto& m : mappings_.plans) {
+        const auto watched = m.watched_objects();
+        if (std::any_of(watched.begin(), watched.end(), [&](const auto& w) { return polled(w.object); })) {
+            co_await sync_plan_mapping(m, nullptr, report);
+        }
+    }
+    for (const auto& m : mappings_.usage) {
+        if (polled(m.object())) {
+            co_await sync_usage_mapping(m, nullptr, report);
+        }
+    }
+    co_return report;
+}
+
+awaitable<void> sync_job::reread(std::string object, std::vector<std::string> ids, sync_report& report) {
     for (const auto& m : mappings_.plans) {
         for (const auto& w : m.watched_objects()) {
             if (!mapping::same_name(w.object, object)) {
@@ -158,7 +182,6 @@ awaitable<sync_report> sync_job::sync_records(std::string object, std::vector<st
             co_await sync_ids(m, std::move(plan_ids), report);
         }
     }
-    co_return report;
 }
 
 awaitable<std::vector<std::string>> sync_job::query_ids(std::string soql, bool bulk, sync_report& report) {

@@ -11,7 +11,8 @@
 //     `bulk_threshold` records); plans of the mapping that the org no longer returns are ended;
 //   - later passes: incremental polls by SystemModstamp of the source object and of the item object (whose
 //     lookup field names the parent), from the stored cursors (with the connector's overlap window);
-//   - change events and `fakturactl resync --id`: the ids they name.
+//   - change events and `fakturactl resync --id`: the ids they name; an overflow event (no ids) or a lost
+//     replay position: an immediate poll of the objects concerned (catch_up).
 // Memory is bounded by one chunk of records plus the id list of one object (ids only, ~20 bytes each).
 // Usage mappings are read page by page and upserted by their external id.
 //
@@ -20,6 +21,7 @@
 // upserted, unchanged ones are not written, usage is keyed by its external id.
 
 #include "billing_context.hpp"
+#include "change_backlog.hpp"
 #include "fakturad/core/clock.hpp"
 #include "fakturad/core/logger.hpp"
 #include "fakturad/mapping/bound_mapping.hpp"
@@ -88,13 +90,19 @@ public:
     // Re-reads records regardless of the cursors (idempotent; reports what changed).
     boost::asio::awaitable<sync_report> resync(resync_request request);
 
-    // Re-reads the records with these ids (from change events) for the mappings of `object`.
-    boost::asio::awaitable<sync_report> sync_records(std::string object, std::vector<std::string> ids);
+    // Works off what change events asked for (change_backlog.hpp): re-reads the named records by id, then
+    // polls, from their cursors, the mappings that watch an object an overflow event named, or every
+    // mapping.  Success is an empty report.errors; otherwise take the backlog up again later.
+    boost::asio::awaitable<sync_report> catch_up(change_backlog backlog);
 
     // The civil date of an instant in the org's time zone.
     [[nodiscard]] civil_date local_date(instant at) const;
 
 private:
+    // Re-reads the records with these ids for the mappings that watch `object` (items: their parents).
+    boost::asio::awaitable<void> reread(
+        std::string object, std::vector<std::string> ids, sync_report& report
+    );
     boost::asio::awaitable<void> sync_plan_mapping(
         const mapping::bound_plan_mapping& m, const resync_request* forced, sync_report& report
     );

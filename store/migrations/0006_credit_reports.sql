@@ -1,8 +1,8 @@
--- 0005_credit_reports: SCHUFA credit reports (connectors/schufa/README.md): the audit log of every request
+-- 0006_credit_reports: SCHUFA credit reports (connectors/schufa/README.md): the audit log of every request
 -- (who, when, which account, which product, which legitimate interest, result reference), the structured
 -- reports, the B2C personal data kept until its retention date, and the follow-up monitoring
 -- subscriptions with the events already handled.
--- Never edit this file once released; add 0006_... instead.
+-- Never edit this file once released; add 0007_... instead.
 
 -- Written before a request leaves (outcome 'pending'), completed once with the result: a crash between
 -- the two leaves a pending row, never a request without an entry.  Holds no personal data: a B2C subject

@@ -22,6 +22,7 @@
 #include <set>
 #include <sstream>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace fakturad::sf_emulator {
 
@@ -310,6 +311,13 @@ struct fault_config {
     std::uint64_t seed = 1;
 };
 
+// Change events Salesforce sends instead of the regular ones (reference §5.6): gap events for changes it
+// could not describe, overflow events for the part of a transaction beyond the change threshold.
+struct change_event_faults {
+    std::int64_t gap_next = 0;              // the next N changes become GAP_<type> events (header only)
+    std::int64_t overflow_after = 100'000;  // changes per transaction before GAP_OVERFLOW takes over
+};
+
 struct bulk_job {
     std::string id;
     std::string operation;
@@ -349,6 +357,26 @@ struct emulator::state {
     std::uint64_t token_counter = 0;
     std::uint64_t autonumber = 100;
     std::map<std::string, std::map<std::string, json::object>> records;  // object -> id -> record
+    // Every write to a record is announced by touch() first: an allOrNone collection keeps the records as
+    // they were before it (undo), and the external-id indexes re-read the records written since they last
+    // looked (written).  Copying the org per request instead costs O(org) per call.
+    struct undo_entry {
+        std::string object;
+        std::string id;
+        std::optional<json::object> before;  // nullopt: the record did not exist
+    };
+    std::optional<std::vector<undo_entry>> undo;
+    std::set<std::pair<std::string, std::string>> undo_touched;
+    // Object -> ids written since all its indexes last caught up (only objects that have an index).
+    mutable std::map<std::string, std::vector<std::string>> written;
+    struct field_index {
+        std::unordered_map<std::string, std::set<std::string>> ids_by_value;
+        std::unordered_map<std::string, std::string> value_by_id;
+        std::size_t written_seen = 0;  // position in written[object] up to which the index is current
+        bool built = false;
+    };
+    // (object, field); a cache over `records`, brought up to date by the const lookups
+    mutable std::map<std::pair<std::string, std::string>, field_index> indexes;
     std::map<std::string, cursor> cursors;
     std::map<std::string, bulk_job> jobs;
     // Change Data Capture and CometD
@@ -370,6 +398,9 @@ struct emulator::state {
     std::string change_origin;
     std::string transaction_key;
     int sequence = 0;
+    change_event_faults event_faults;
+    std::int64_t transaction_changes = 0;  // counted toward event_faults.overflow_after
+    std::set<std::string> overflowed;      // entities that got their GAP_OVERFLOW in this transaction
     std::chrono::milliseconds cometd_hold{110'000};
     std::string version = "59.0";  // of the request being handled
     fault_config faults;
@@ -449,6 +480,12 @@ struct emulator::state {
             std::string error;
             if (!set_faults(yaml_to_plain_json(root["faults"]), error)) {
                 throw std::runtime_error("org file " + file.string() + ": faults: " + error);
+            }
+        }
+        if (root["change_events"]) {
+            std::string error;
+            if (!set_event_faults(yaml_to_plain_json(root["change_events"]), error)) {
+                throw std::runtime_error("org file " + file.string() + ": change_events: " + error);
             }
         }
         if (root["cometd_timeout_ms"]) {
@@ -569,6 +606,8 @@ struct emulator::state {
         id_counter = root.at("id_counter").to_number<std::uint64_t>();
         autonumber = root.at("autonumber").to_number<std::uint64_t>();
         records.clear();
+        written.clear();
+        indexes.clear();
         for (const auto& [type, rows] : root.at("records").as_object()) {
             if (objects.find(type) == nullptr) {
                 throw std::runtime_error(
@@ -638,6 +677,30 @@ struct emulator::state {
         return true;
     }
 
+    bool set_event_faults(const json::value& v, std::string& error) {
+        if (!v.is_object()) {
+            error = "expected an object";
+            return false;
+        }
+        change_event_faults next = event_faults;
+        for (const auto& [key, value] : v.as_object()) {
+            if (key == "gap_next" && value.is_number()) {
+                next.gap_next = value.to_number<std::int64_t>();
+            } else if (key == "overflow_after" && value.is_number()) {
+                next.overflow_after = value.to_number<std::int64_t>();
+            } else {
+                error = "unknown or mistyped key " + std::string(key) + " (known: gap_next, overflow_after)";
+                return false;
+            }
+        }
+        if (next.gap_next < 0 || next.overflow_after < 0) {
+            error = "gap_next and overflow_after must be >= 0";
+            return false;
+        }
+        event_faults = next;
+        return true;
+    }
+
     // Draws whether this call fails and how; nullopt when it goes through.
     std::optional<net::http_response> inject_fault(const net::http_request& req) {
         if (faults.share <= 0.0) {
@@ -679,21 +742,47 @@ struct emulator::state {
         );
     }
 
+    // Hands a control's JSON body to `apply` (bool(const json::value&, std::string& error)); the 400 answer
+    // when the body is no JSON or `apply` refuses it, nullopt when it took it.
+    template <typename Apply>
+    std::optional<net::http_response> apply_control(const net::http_request& req, Apply apply) {
+        json::value body;
+        try {
+            body = json::parse(req.body);
+        } catch (const std::exception&) {
+            return json_response(400, json::object{{"error", "body is not JSON"}});
+        }
+        std::string error;
+        if (!apply(body, error)) {
+            return json_response(400, json::object{{"error", error}});
+        }
+        return std::nullopt;
+    }
+
     // Loopback test controls under /__emulator/ (no authentication: the emulator is a test tool).
     net::http_response admin(const net::http_request& req, const std::vector<std::string>& parts) {
         const std::string what = parts.size() > 1 ? parts[1] : "";
         if (what == "faults" && req.method == "POST") {
-            json::value body;
-            try {
-                body = json::parse(req.body);
-            } catch (const std::exception&) {
-                return json_response(400, json::object{{"error", "body is not JSON"}});
-            }
-            std::string error;
-            if (!set_faults(body, error)) {
-                return json_response(400, json::object{{"error", error}});
+            auto apply = [this](const json::value& body, std::string& error) {
+                return set_faults(body, error);
+            };
+            if (auto refused = apply_control(req, apply)) {
+                return *refused;
             }
             return json_response(200, json::object{{"ok", true}});
+        }
+        if (what == "change-events" && req.method == "POST") {
+            auto apply = [this](const json::value& body, std::string& error) {
+                return set_event_faults(body, error);
+            };
+            if (auto refused = apply_control(req, apply)) {
+                return *refused;
+            }
+            return json_response(
+                200,
+                json::object{
+                    {"gap_next", event_faults.gap_next}, {"overflow_after", event_faults.overflow_after}}
+            );
         }
         if (what == "forget-cometd-clients" && req.method == "POST") {
             clients.clear();  // as after a server restart: the next connect gets 403::Unknown client
@@ -735,11 +824,16 @@ struct emulator::state {
             return json_response(200, json::object{{"ok", true}});
         }
         if (what == "stats" && req.method == "GET") {
+            std::size_t subscriptions = 0;
+            for (const auto& [id, client] : clients) {
+                subscriptions += client.subscriptions.size();
+            }
             return json_response(
                 200,
                 json::object{
                     {"api_calls", api_used},
                     {"faults_injected", faults_injected},
+                    {"cometd_subscriptions", subscriptions},
                     {"now", format_datetime(now())}}
             );
         }
@@ -1179,6 +1273,97 @@ struct emulator::state {
         }
     }
 
+    bool indexed(const std::string& object) const {
+        const auto first = indexes.lower_bound({object, std::string()});
+        return first != indexes.end() && first->first.first == object;
+    }
+
+    void touch(const std::string& object, const std::string& id) {
+        if (indexed(object)) {
+            written[object].push_back(id);
+        }
+        if (!undo || !undo_touched.emplace(object, id).second) {
+            return;
+        }
+        std::optional<json::object> before;
+        if (auto rows = records.find(object); rows != records.end()) {
+            if (auto it = rows->second.find(id); it != rows->second.end()) {
+                before = it->second;
+            }
+        }
+        undo->push_back({object, id, std::move(before)});
+    }
+
+    // Opens the undo log of an allOrNone request (one transaction: its events are dropped on roll back).
+    struct transaction_mark {
+        std::size_t events = 0;
+    };
+    transaction_mark begin_undo() {
+        undo.emplace();
+        undo_touched.clear();
+        return {events.size()};
+    }
+
+    void end_undo(bool roll_back, const transaction_mark& mark) {
+        if (roll_back && undo) {
+            for (auto it = undo->rbegin(); it != undo->rend(); ++it) {
+                if (indexed(it->object)) {
+                    written[it->object].push_back(it->id);
+                }
+                if (auto& before = it->before) {
+                    records[it->object][it->id] = std::move(*before);
+                } else {
+                    records[it->object].erase(it->id);
+                }
+            }
+            events.resize(mark.events);
+        }
+        undo.reset();
+        undo_touched.clear();
+    }
+
+    // The next value of an AutoNumber name field: its displayFormat with {0...0} the object's counter
+    // (startingNumber, then one up per record ever created: deleted records keep their numbers) padded to
+    // that many digits, and {YYYY}, {YY}, {MM}, {DD} the creation date (UTC).
+    std::string auto_number(const object_def& def, const field_def& f) const {
+        const auto rows = records.find(def.name);
+        const std::uint64_t n = f.starting_number + (rows == records.end() ? 0 : rows->second.size());
+        const std::chrono::year_month_day day{std::chrono::floor<std::chrono::days>(now())};
+        auto two_digits = [](unsigned v) {
+            char text[8];
+            std::snprintf(text, sizeof text, "%02u", v);
+            return std::string(text);
+        };
+        const std::string year = std::to_string(static_cast<int>(day.year()));
+        std::string out;
+        const std::string& format = f.display_format;
+        for (std::size_t i = 0; i < format.size(); ++i) {
+            const auto close = format[i] == '{' ? format.find('}', i) : std::string::npos;
+            if (close == std::string::npos) {
+                out += format[i];
+                continue;
+            }
+            const std::string token = format.substr(i + 1, close - i - 1);
+            if (!token.empty() && token.find_first_not_of('0') == std::string::npos) {
+                std::string digits = std::to_string(n);
+                out += std::string(token.size() > digits.size() ? token.size() - digits.size() : 0, '0') +
+                       digits;
+            } else if (token == "YYYY") {
+                out += year;
+            } else if (token == "YY") {
+                out += year.substr(year.size() - 2);
+            } else if (token == "MM") {
+                out += two_digits(static_cast<unsigned>(day.month()));
+            } else if (token == "DD") {
+                out += two_digits(static_cast<unsigned>(day.day()));
+            } else {
+                out += format.substr(i, close - i + 1);
+            }
+            i = close;
+        }
+        return out;
+    }
+
     std::variant<std::string, api_error> create_record(
         const object_def& def, const json::object& body, bool check_createable
     ) {
@@ -1233,10 +1418,8 @@ struct emulator::state {
             }
         }
         for (const auto& f : def.fields) {
-            if (def.custom && f.name == "Name" && !f.createable) {
-                char buf[24];
-                std::snprintf(buf, sizeof buf, "%07llu", static_cast<unsigned long long>(++autonumber));
-                rec["Name"] = buf;
+            if (def.custom && f.name == "Name" && !f.display_format.empty()) {
+                rec["Name"] = auto_number(def, f);
             }
         }
         derive_fields(def, rec);
@@ -1257,6 +1440,7 @@ struct emulator::state {
             }
             record_change(def.name, "CREATE", id, std::move(created_fields), {});
         }
+        touch(def.name, id);
         records[def.name][id] = std::move(rec);
         if (!parent_opportunity.empty()) {
             roll_up_opportunity(parent_opportunity);
@@ -1272,6 +1456,7 @@ struct emulator::state {
         if (it == opps.end()) {
             return;
         }
+        touch("Opportunity", opportunity_id);
         double sum = 0.0;
         bool any = false;
         for (const auto& [lid, line] : records["OpportunityLineItem"]) {
@@ -1308,6 +1493,7 @@ struct emulator::state {
             doc["PublishStatus"] = "U";
             doc["CreatedDate"] = doc["LastModifiedDate"] = doc["SystemModstamp"] = stamp;
             doc["CreatedById"] = doc["LastModifiedById"] = user_id;
+            touch("ContentDocument", doc_id);
             records["ContentDocument"][doc_id] = std::move(doc);
             cv["ContentDocumentId"] = doc_id;
         }
@@ -1331,6 +1517,7 @@ struct emulator::state {
             }
             cv["ContentSize"] = static_cast<std::int64_t>(b64.size() / 4 * 3 - padding);
         }
+        touch("ContentDocument", doc_id);
         auto& doc = records["ContentDocument"][doc_id];
         doc["LatestPublishedVersionId"] = cv["Id"];
         doc["FileExtension"] = ext;
@@ -1347,6 +1534,7 @@ struct emulator::state {
             link["ShareType"] = "I";
             link["Visibility"] = "AllUsers";
             link["SystemModstamp"] = stamp;
+            touch("ContentDocumentLink", link_id);
             records["ContentDocumentLink"][link_id] = std::move(link);
         }
     }
@@ -1367,6 +1555,7 @@ struct emulator::state {
         if (def.name == "Opportunity" && it->second["HasOpportunityLineItem"] == true) {
             changes.erase("Amount");  // accepted, not rejected, and ignored: Amount follows the products
         }
+        touch(def.name, id);
         json::object changed_values;
         std::vector<std::string> changed_names;
         for (auto& [key, value] : changes) {
@@ -1414,6 +1603,7 @@ struct emulator::state {
         if (!def->deletable) {
             return api_error{400, "INVALID_TYPE_FOR_OPERATION", "entity type cannot be deleted", {}};
         }
+        touch(type, *id);
         it->second["IsDeleted"] = true;
         it->second["SystemModstamp"] = format_datetime(now());
         if (recording) {
@@ -1442,29 +1632,84 @@ struct emulator::state {
         return std::nullopt;
     }
 
+    static std::string index_key(std::string text, bool case_sensitive) {
+        if (!case_sensitive) {
+            for (auto& c : text) {
+                c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+            }
+        }
+        return text;
+    }
+
+    // Live records whose field `f` equals `value` (text as the API compares it), in Id order.  An index per
+    // object and field, brought up to date with the records written since it last looked: upserts by
+    // external id cost O(log n) instead of a scan of the object.
     std::vector<std::string> find_by_field(
         const object_def& def, const field_def& f, const std::string& value
     ) const {
-        std::vector<std::string> out;
-        auto rows = records.find(def.name);
-        if (rows == records.end()) {
-            return out;
+        auto& index = indexes[{def.name, f.name}];
+        const auto rows = records.find(def.name);
+        auto reindex = [&](const std::string& id) {
+            if (auto old = index.value_by_id.find(id); old != index.value_by_id.end()) {
+                auto bucket = index.ids_by_value.find(old->second);
+                bucket->second.erase(id);
+                if (bucket->second.empty()) {
+                    index.ids_by_value.erase(bucket);
+                }
+                index.value_by_id.erase(old);
+            }
+            if (rows == records.end()) {
+                return;
+            }
+            const auto it = rows->second.find(id);
+            if (it == rows->second.end() || it->second.at("IsDeleted").as_bool()) {
+                return;
+            }
+            const auto field = it->second.find(f.name);
+            if (field == it->second.end() || field->value().is_null()) {
+                return;
+            }
+            auto key = index_key(
+                field->value().is_string() ? std::string(field->value().as_string())
+                                           : json::serialize(field->value()),
+                f.case_sensitive
+            );
+            index.ids_by_value[key].insert(id);
+            index.value_by_id[id] = std::move(key);
+        };
+        static const std::vector<std::string> none;
+        const auto written_ids = written.find(def.name);
+        const auto& log = written_ids == written.end() ? none : written_ids->second;
+        if (!index.built) {
+            if (rows != records.end()) {
+                for (const auto& [id, rec] : rows->second) {
+                    reindex(id);
+                }
+            }
+            index.built = true;
+        } else {
+            for (std::size_t i = index.written_seen; i < log.size(); ++i) {
+                reindex(log[i]);
+            }
         }
-        for (const auto& [id, rec] : rows->second) {
-            if (rec.at("IsDeleted").as_bool()) {
-                continue;
-            }
-            auto it = rec.find(f.name);
-            if (it == rec.end() || it->value().is_null()) {
-                continue;
-            }
-            std::string v =
-                it->value().is_string() ? std::string(it->value().as_string()) : json::serialize(it->value());
-            if (f.case_sensitive ? v == value : iequals(v, value)) {
-                out.push_back(id);
+        index.written_seen = log.size();
+        // Once every index of the object has caught up, the list starts over.
+        bool all_current = true;
+        const auto first = indexes.lower_bound({def.name, std::string()});
+        for (auto it = first; it != indexes.end() && it->first.first == def.name; ++it) {
+            all_current = all_current && it->second.written_seen == log.size();
+        }
+        if (all_current && written_ids != written.end()) {
+            written_ids->second.clear();
+            for (auto it = first; it != indexes.end() && it->first.first == def.name; ++it) {
+                it->second.written_seen = 0;
             }
         }
-        return out;
+        const auto bucket = index.ids_by_value.find(index_key(value, f.case_sensitive));
+        if (bucket == index.ids_by_value.end()) {
+            return {};
+        }
+        return {bucket->second.begin(), bucket->second.end()};
     }
 
     // ---- record output ---------------------------------------------------------------------------
@@ -2011,21 +2256,23 @@ struct emulator::state {
             }
             return sign(static_cast<int>(v.as_bool()), static_cast<int>(l.flag));
         }
-        std::string a(v.as_string());
-        std::string b = l.text;
+        // Text compares without case, byte by byte (no copies: an IN list compares every row many times).
+        std::optional<std::string> id;
         if (f.type == "id" || f.type == "reference") {
-            auto nb = normalize_id(b);
-            if (nb) {
-                b = *nb;
+            id = normalize_id(l.text);
+        }
+        const std::string_view a = v.as_string();
+        const std::string_view b = id ? std::string_view(*id) : std::string_view(l.text);
+        auto lower = [](char c) {
+            const auto u = static_cast<unsigned char>(c);
+            return u >= 'A' && u <= 'Z' ? static_cast<unsigned char>(u - 'A' + 'a') : u;
+        };
+        for (std::size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
+            if (lower(a[i]) != lower(b[i])) {
+                return sign(lower(a[i]), lower(b[i]));
             }
         }
-        std::transform(a.begin(), a.end(), a.begin(), [](unsigned char c) {
-            return static_cast<char>(std::tolower(c));
-        });
-        std::transform(b.begin(), b.end(), b.begin(), [](unsigned char c) {
-            return static_cast<char>(std::tolower(c));
-        });
-        return sign(a, b);
+        return sign(a.size(), b.size());
     }
 
     bool matches(const object_def& def, const soql::condition& c, const json::object& rec) const {
@@ -2240,30 +2487,43 @@ struct emulator::state {
             total = 1;
             return out;
         }
+        // Live children per parent Id for each subquery, gathered in one scan of the child object.
+        std::map<const soql::query*, std::unordered_map<std::string_view, std::vector<const json::object*>>>
+            children;
+        std::map<const soql::query*, child_relationship> relationships;
+        for (const auto& item : q.items) {
+            if (!item.subquery) {
+                continue;
+            }
+            auto& rel = relationships[&*item.subquery];
+            for (const auto& c : objects.children_of(def.name)) {
+                if (!c.relationship_name.empty() && iequals(c.relationship_name, item.subquery->object)) {
+                    rel = c;
+                }
+            }
+            auto& by_parent = children[&*item.subquery];
+            if (auto child_rows = records.find(rel.child_object); child_rows != records.end()) {
+                for (const auto& [cid, crec] : child_rows->second) {
+                    auto fit = crec.find(rel.field);
+                    if (!crec.at("IsDeleted").as_bool() && fit != crec.end() && fit->value().is_string()) {
+                        by_parent[std::string_view(fit->value().as_string())].push_back(&crec);
+                    }
+                }
+            }
+        }
         for (const auto* rec : rows) {
             json::object row;
             row["attributes"] = attributes(def.name, std::string(rec->at("Id").as_string()));
             for (const auto& item : q.items) {
                 if (item.subquery) {
                     const auto& sub = *item.subquery;
-                    child_relationship rel;
-                    for (const auto& c : objects.children_of(def.name)) {
-                        if (!c.relationship_name.empty() && iequals(c.relationship_name, sub.object)) {
-                            rel = c;
-                        }
-                    }
+                    const auto& rel = relationships.at(&sub);
                     const object_def* child_def = objects.find(rel.child_object);
+                    const auto& by_parent = children.at(&sub);
+                    const auto found = by_parent.find(std::string_view(rec->at("Id").as_string()));
                     std::vector<const json::object*> kids;
-                    auto child_rows = records.find(child_def->name);
-                    if (child_rows != records.end()) {
-                        for (const auto& [cid, crec] : child_rows->second) {
-                            auto fit = crec.find(rel.field);
-                            if (!crec.at("IsDeleted").as_bool() && fit != crec.end() &&
-                                fit->value().is_string() &&
-                                fit->value().as_string() == rec->at("Id").as_string()) {
-                                kids.push_back(&crec);
-                            }
-                        }
+                    if (found != by_parent.end()) {
+                        kids = found->second;
                     }
                     std::size_t sub_total = 0;
                     auto sub_rows = run_rows(sub, *child_def, kids, sub_total);
@@ -2897,24 +3157,62 @@ struct emulator::state {
         return "/data/" + entity + "ChangeEvent";
     }
 
-    void record_change(
-        const std::string& entity,
-        const std::string& change_type,
-        const std::string& id,
-        json::object fields,
-        std::vector<std::string> changed
+    json::object event_header(
+        const std::string& entity, const std::string& change_type, json::array ids, const std::string& origin
     ) {
-        const object_def* def = objects.find(entity);
         json::object header;
         header["entityName"] = entity;
-        header["recordIds"] = json::array{json::value(id)};
+        header["recordIds"] = std::move(ids);
         header["changeType"] = change_type;
-        header["changeOrigin"] = change_origin;
+        header["changeOrigin"] = origin;
         header["transactionKey"] = transaction_key;
         header["sequenceNumber"] = ++sequence;
         header["commitTimestamp"] = now().time_since_epoch().count();
         header["commitNumber"] = 10'585'193'272'713LL + next_replay;
         header["commitUser"] = user_id;
+        header["changedFields"] = json::array();
+        header["nulledFields"] = json::array();
+        header["diffFields"] = json::array();
+        return header;
+    }
+
+    void publish(const std::string& entity, json::object payload) {
+        events.push_back({next_replay++, entity, now(), std::move(payload)});
+    }
+
+    // Publishes the change event of one record change, or what Salesforce sends instead: past the
+    // transaction's change threshold one GAP_OVERFLOW per entity (no record ids), and while gap events are
+    // switched on a GAP_<type> event that names the record but carries none of its fields.
+    void record_change(
+        const std::string& entity,
+        const std::string& change_type,
+        const std::string& id,
+        const json::object& fields,
+        const std::vector<std::string>& changed
+    ) {
+        // A create, delete or undelete counts one change toward the threshold, an update one per field.
+        transaction_changes += change_type == "UPDATE"
+                                   ? std::max<std::int64_t>(1, static_cast<std::int64_t>(changed.size()))
+                                   : 1;
+        if (transaction_changes > event_faults.overflow_after) {
+            if (overflowed.insert(entity).second) {
+                json::object payload;
+                payload["ChangeEventHeader"] = event_header(entity, "GAP_OVERFLOW", {}, change_origin);
+                publish(entity, std::move(payload));
+            }
+            return;
+        }
+        if (event_faults.gap_next > 0) {
+            --event_faults.gap_next;
+            // Gap events stand for changes made outside an API transaction: their origin is empty.
+            json::object payload;
+            payload["ChangeEventHeader"] =
+                event_header(entity, "GAP_" + change_type, json::array{json::value(id)}, "");
+            publish(entity, std::move(payload));
+            return;
+        }
+        const object_def* def = objects.find(entity);
+        json::object header = event_header(entity, change_type, json::array{json::value(id)}, change_origin);
         json::array changed_json;
         for (const auto& c : changed) {
             changed_json.emplace_back(c);
@@ -2927,14 +3225,13 @@ struct emulator::state {
             }
         }
         header["nulledFields"] = std::move(nulled);
-        header["diffFields"] = json::array();
         json::object payload;
         payload["ChangeEventHeader"] = std::move(header);
         for (auto& [k, v] : fields) {
             const field_def* f = def == nullptr ? nullptr : def->find_field(k);
             payload[k] = f != nullptr && f->type == "datetime" && v.is_string() ? json::value(iso_z(v)) : v;
         }
-        events.push_back({next_replay++, entity, now(), std::move(payload)});
+        publish(entity, std::move(payload));
     }
 
     void drop_expired_events() {
@@ -2955,8 +3252,13 @@ struct emulator::state {
         json::array out;
         for (auto& [channel, last] : client.subscriptions) {
             std::int64_t newest = last;
-            for (const auto& e : events) {
-                if (e.replay_id > last && channel_matches(channel, e.entity)) {
+            // Events are in replay order: start after the last one delivered.
+            const auto after = std::partition_point(events.begin(), events.end(), [&](const change_event& e) {
+                return e.replay_id <= last;
+            });
+            for (auto e_it = after; e_it != events.end(); ++e_it) {
+                const auto& e = *e_it;
+                if (channel_matches(channel, e.entity)) {
                     json::object data;
                     data["schema"] = "fakturad-emulator-" + e.entity;
                     data["payload"] = e.payload;
@@ -3274,6 +3576,8 @@ struct emulator::state {
         }
         recording = true;
         sequence = 0;
+        transaction_changes = 0;
+        overflowed.clear();
         transaction_key = "0002343d-9d90-e395-ed20-" + std::to_string(1'000'000'000'000 + api_used);
         change_origin = "com/salesforce/api/rest/" + version;
         if (auto call_options = req.header("Sforce-Call-Options")) {
@@ -3823,7 +4127,7 @@ struct emulator::state {
                 return error_response({400, "INVALID_FIELD", "ids must name between 1 and 200 records", {}});
             }
             const bool all_or_none = query["allOrNone"] == "true";
-            auto snapshot = records;
+            const auto mark = begin_undo();
             std::vector<save_result> results;
             bool failed = false;
             for (const auto& raw : ids) {
@@ -3846,7 +4150,7 @@ struct emulator::state {
                 }
                 results.push_back(std::move(r));
             }
-            return finish_collection(results, all_or_none && failed, snapshot);
+            return finish_collection(results, all_or_none && failed, mark);
         }
         net::http_response failure;
         auto body = parse_body(req, failure);
@@ -3869,12 +4173,13 @@ struct emulator::state {
         }
         const bool all_or_none = body->as_object().contains("allOrNone") && body->at("allOrNone").is_bool() &&
                                  body->at("allOrNone").as_bool();
-        auto snapshot = records;
+        const auto mark = begin_undo();
         std::vector<save_result> results;
         bool failed = false;
         for (const auto& row : rows) {
             save_result r;
             if (!row.is_object()) {
+                end_undo(true, mark);  // the request fails as a whole
                 return error_response({400, "JSON_PARSER_ERROR", "each record must be an object", {}});
             }
             json::object rec = row.as_object();
@@ -3975,21 +4280,20 @@ struct emulator::state {
                     r.success = true;
                 }
             } else {
+                end_undo(true, mark);
                 return method_not_allowed(m);
             }
             failed = failed || !r.success;
             results.push_back(std::move(r));
         }
-        return finish_collection(results, all_or_none && failed, snapshot);
+        return finish_collection(results, all_or_none && failed, mark);
     }
 
     net::http_response finish_collection(
-        std::vector<save_result>& results,
-        bool roll_back,
-        std::map<std::string, std::map<std::string, json::object>>& snapshot
+        std::vector<save_result>& results, bool roll_back, const transaction_mark& mark
     ) {
+        end_undo(roll_back, mark);
         if (roll_back) {
-            records = std::move(snapshot);
             for (auto& r : results) {
                 if (r.success || r.errors.empty()) {
                     r = save_result{};

@@ -3,6 +3,7 @@
 #include <pugixml.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <sstream>
 #include <stdexcept>
 
@@ -746,6 +747,19 @@ void schema::load_dx_metadata(const std::filesystem::path& source_dir) {
         field_def nf;
         if (std::string(text_of(name_field, "type")) == "AutoNumber") {
             nf = parse_spec("Name|string|80|sN");
+            nf.display_format = text_of(name_field, "displayFormat");
+            if (nf.display_format.empty()) {
+                nf.display_format = "{0}";
+            }
+            if (const std::string start(text_of(name_field, "startingNumber")); !start.empty()) {
+                const auto [end, ec] =
+                    std::from_chars(start.data(), start.data() + start.size(), nf.starting_number);
+                if (ec != std::errc{} || end != start.data() + start.size()) {
+                    throw std::runtime_error(
+                        file.string() + ": nameField startingNumber \"" + start + "\" is not a whole number"
+                    );
+                }
+            }
         } else {
             nf = parse_spec("Name|string|80|dCUN");
             nf.nillable = true;

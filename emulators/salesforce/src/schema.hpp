@@ -2,6 +2,7 @@
 // Object and field definitions the emulator serves: built-in standard objects plus custom objects and
 // fields read from the project's Salesforce DX metadata and from the org file.
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -37,6 +38,9 @@ struct field_def {
     std::string child_relationship_name;  // name of this lookup's children on the parent object
     bool cascade_delete = false;
     std::string compound_field_name;
+    // AutoNumber name fields of custom objects: displayFormat ("INV-{YYYY}-{0000}") and startingNumber.
+    std::string display_format;
+    std::uint64_t starting_number = 1;
 };
 
 struct object_def {

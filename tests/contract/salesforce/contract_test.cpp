@@ -570,6 +570,19 @@ void create_account_elsewhere(emulator_process& emulator, const std::string& nam
     }
 }
 
+// Follows the Account change events from the oldest retained until `count` were handed over (into `seen`).
+boost::system::result<change_summary, call_error> first_account_events(
+    asio::io_context& ioc, client& connector, std::size_t count, std::vector<change_event>& seen
+) {
+    auto collect = [&](std::vector<change_event>& events) {
+        for (auto& e : events) {
+            seen.push_back(std::move(e));
+        }
+        return seen.size() < count;
+    };
+    return run_on(ioc, connector.follow_changes("/data/AccountChangeEvent", replay_all_retained, collect));
+}
+
 TEST_F(SalesforceContract, FollowsChangeEventsAndRecognisesOwnWrites) {
     start({accounts_yaml(1)});
     std::vector<json::object> mine{
@@ -578,14 +591,7 @@ TEST_F(SalesforceContract, FollowsChangeEventsAndRecognisesOwnWrites) {
     ASSERT_TRUE(run_on(ioc, connector->upsert("Account", "Fakturad_Customer_Key__c", mine)).has_value());
     create_account_elsewhere(*emulator, "Someone else");
     std::vector<change_event> seen;
-    auto collect = [&](std::vector<change_event>& events) {
-        for (auto& e : events) {
-            seen.push_back(std::move(e));
-        }
-        return seen.size() < 3;
-    };
-    auto followed =
-        run_on(ioc, connector->follow_changes("/data/AccountChangeEvent", replay_all_retained, collect));
+    const auto followed = first_account_events(ioc, *connector, 3, seen);
     ASSERT_TRUE(followed.has_value()) << followed.error().describe();
     ASSERT_EQ(seen.size(), 3U);
     EXPECT_TRUE(seen[0].own_write);
@@ -633,6 +639,41 @@ TEST_F(SalesforceContract, HandshakesAgainAfterUnknownClientAndMissesNothing) {
     ASSERT_TRUE(followed.has_value()) << followed.error().describe();
     EXPECT_EQ(followed->handshakes, 2U);
     EXPECT_EQ(names, (std::vector<std::string>{"Before", "While forgotten"}));
+}
+
+TEST_F(SalesforceContract, GapAndOverflowEventsAreClassified) {
+    start({accounts_yaml(1)});
+    {
+        // The next change comes as a gap event; a transaction past one change overflows.
+        asio::io_context side;
+        emulator->admin(side, "POST", "change-events", R"({"gap_next":1})");
+        create_account_elsewhere(*emulator, "Gap");
+        emulator->admin(side, "POST", "change-events", R"({"overflow_after":1})");
+        const auto res = emulator->call(
+            side,
+            "POST",
+            "/services/data/v62.0/composite/sobjects",
+            R"({"allOrNone":false,"records":[{"attributes":{"type":"Account"},"Name":"First"},)"
+            R"({"attributes":{"type":"Account"},"Name":"Second"},{"attributes":{"type":"Account"},"Name":"Third"}]})",
+            true
+        );
+        ASSERT_EQ(res.status, 200U) << res.body;
+    }
+    std::vector<change_event> seen;
+    const auto followed = first_account_events(ioc, *connector, 3, seen);
+    ASSERT_TRUE(followed.has_value()) << followed.error().describe();
+    ASSERT_EQ(seen.size(), 3U) << "gap, First, one overflow for Second and Third";
+    const auto& gap = seen[0].payload.at("ChangeEventHeader").as_object();
+    EXPECT_EQ(seen[0].kind, change_kind::gap);
+    EXPECT_EQ(gap.at("changeType"), "GAP_CREATE");
+    EXPECT_EQ(gap.at("recordIds").as_array().size(), 1U);
+    EXPECT_EQ(seen[0].payload.size(), 1U) << "a gap event carries the header only";
+    EXPECT_EQ(seen[1].kind, change_kind::regular);
+    EXPECT_EQ(seen[1].payload.at("Name"), "First");
+    const auto& overflow = seen[2].payload.at("ChangeEventHeader").as_object();
+    EXPECT_EQ(seen[2].kind, change_kind::overflow);
+    EXPECT_EQ(overflow.at("entityName"), "Account");
+    EXPECT_TRUE(overflow.at("recordIds").as_array().empty());
 }
 
 TEST_F(SalesforceContract, AReplayIdNoLongerRetainedAsksForACatchUp) {

@@ -3,7 +3,8 @@
 // Outcomes are read where an operator would look: the store (sqlite) and the org (SOQL with the emulator's
 // static token). Covered: a Closed Won Opportunity becomes a plan, a numbered invoice, records, files and a
 // billed-through date in the org; a quantity change arriving by change event is credited and recharged
-// prorated; a lost Opportunity ends its plan; a mapping error is quarantined, reported to the org and
+// prorated; a change announced only by a gap event or an overflow event (polls an hour apart) still
+// reaches the plan; a lost Opportunity ends its plan; a mapping error is quarantined, reported to the org and
 // released by a resync; an invoice run killed half way finishes after the restart without duplicates.
 #include "../daemon/process.hpp"
 #include "fakturad/core/logger.hpp"
@@ -285,8 +286,9 @@ salesforce:
     flow: client_credentials
     client_id: fakturad-e2e-consumer-key
     client_secret_env: FAKTURAD_E2E_SF_SECRET
-  # Change events bring edits in at once; the short poll bounds the wait when one is missed.
-  poll_interval: 1s
+  # Change events bring edits in at once; the short poll bounds the wait when one is missed (tests of
+  # what the events alone do poll hourly).
+  poll_interval: @POLL@
   change_events: on
 # The mapping under test. Its writeback section names Subscription__c as a plan source, which binds only
 # beside a plan mapping that reads Subscription__c (mapping/README.md, plan_source): subscriptions.yaml,
@@ -387,6 +389,7 @@ protected:
         yaml = replace_all(yaml, "@DIR@", dir_.string());
         yaml = replace_all(yaml, "@SF@", "http://127.0.0.1:" + sf_port_);
         yaml = replace_all(yaml, "@FINALIZE@", finalize_);
+        yaml = replace_all(yaml, "@POLL@", poll_interval_);
         std::ofstream(config()) << yaml;
     }
 
@@ -509,6 +512,53 @@ protected:
         return out;
     }
 
+    // Until fakturad follows the org's change events (a connect of the emulator's CometD server).
+    void wait_for_change_subscription() {
+        std::string stats;
+        const bool subscribed = eventually_paced(
+            [&] {
+                stats = sf_call(sf_port_, "GET", "/__emulator/stats").body;
+                return text_at(boost::json::parse(stats), "/cometd_subscriptions") != "0";
+            },
+            30s
+        );
+        ASSERT_TRUE(subscribed) << stats;
+    }
+
+    // The quantity changes of the one plan (JSON array) once there are any; "" when none came in 30 s.
+    std::string plan_changes() {
+        std::string changes;
+        eventually(
+            [&] {
+                changes =
+                    sql_value("SELECT json_extract(plan_document, '$.items[0].changes') FROM billing_plans");
+                return !changes.empty() && changes != "[]";
+            },
+            30s
+        );
+        return changes == "[]" ? std::string{} : changes;
+    }
+
+    // A quantity edit that the org announces only the way `change_events` (the emulator's control body)
+    // makes it, with polls an hour apart: what the daemon does with that event alone must bring it in.
+    void expect_edit_through_event(std::string_view change_events) {
+        const sys_days start = first_of_month(first_of_month(today()) - std::chrono::days{1});
+        poll_interval_ = "1h";
+        ASSERT_NO_FATAL_FAILURE(start_and_wait_for_first_sync({{"Lindner Feinmechanik", iso(start)}}));
+        ASSERT_NO_FATAL_FAILURE(wait_for_change_subscription());
+        const auto item_id = line_item_of(opportunities().at("Lindner Feinmechanik").first);
+        ASSERT_FALSE(item_id.empty());
+        const auto control = sf_call(sf_port_, "POST", "/__emulator/change-events", change_events);
+        ASSERT_EQ(control.status, 200) << control.body;
+        ASSERT_NO_FATAL_FAILURE(sf_update("OpportunityLineItem", item_id, {{"Quantity", 7}}));
+        const auto changes = plan_changes();
+        ASSERT_FALSE(changes.empty()) << "the plan never showed the quantity change";
+        const auto change = boost::json::parse(changes);
+        ASSERT_EQ(change.as_array().size(), 1u) << changes;
+        EXPECT_EQ(text_at(change, "/0/quantity"), "7");
+        EXPECT_EQ(text_at(change, "/0/effective"), iso(today())) << "effective from the day it was seen";
+    }
+
     std::string line_item_of(const std::string& opportunity_id) {
         const auto r =
             soql("SELECT Id FROM OpportunityLineItem WHERE OpportunityId = '" + opportunity_id + "'");
@@ -563,6 +613,7 @@ protected:
 
     std::filesystem::path dir_;
     std::string finalize_ = "immediately";  // billing.finalize
+    std::string poll_interval_ = "1s";        // salesforce.poll_interval
     std::string sf_port_;
     std::optional<child_process> emulator_;
     std::optional<child_process> daemon_;
@@ -674,15 +725,8 @@ TEST_F(billing_sync_e2e_test, QuantityChangeByChangeEventIsProrated) {
     // A user raises the quantity to 5 today; the org's change event (or the 1 s poll) brings it in.
     const auto edited = std::chrono::steady_clock::now();
     ASSERT_NO_FATAL_FAILURE(sf_update("OpportunityLineItem", item_id, {{"Quantity", 5}}));
-    std::string changes;
-    ASSERT_TRUE(eventually(
-        [&] {
-            changes =
-                sql_value("SELECT json_extract(plan_document, '$.items[0].changes') FROM billing_plans");
-            return !changes.empty() && changes != "[]";
-        },
-        30s
-    )) << "the plan never showed the quantity change";
+    const std::string changes = plan_changes();
+    ASSERT_FALSE(changes.empty()) << "the plan never showed the quantity change";
     std::printf(
         "[timing] quantity change in the store %lld ms after the edit\n",
         static_cast<long long>(
@@ -731,6 +775,16 @@ TEST_F(billing_sync_e2e_test, QuantityChangeByChangeEventIsProrated) {
         cents(sql_value("SELECT total_net FROM invoices WHERE id = " + invoice_id)),
         credit->net + recharge->net + next->net
     );
+}
+
+// Salesforce could not describe the change: a GAP_UPDATE names the line item and carries none of its fields.
+TEST_F(billing_sync_e2e_test, ChangeAnnouncedOnlyByAGapEventReachesThePlan) {
+    expect_edit_through_event(R"({"gap_next":1})");
+}
+
+// The edit's transaction is past the change threshold: one GAP_OVERFLOW for OpportunityLineItem, no ids.
+TEST_F(billing_sync_e2e_test, ChangeInAnOverflowingTransactionReachesThePlan) {
+    expect_edit_through_event(R"({"overflow_after":0})");
 }
 
 TEST_F(billing_sync_e2e_test, LostOpportunityEndsItsPlan) {

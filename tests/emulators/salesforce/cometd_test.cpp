@@ -178,5 +178,74 @@ TEST_F(CometD, ConnectWithNothingToDeliverIsHeld) {
     EXPECT_EQ(body_of(*answer).as_array().size(), 2U);
 }
 
+TEST_F(CometD, GapAndOverflowEventsStandInForRegularOnes) {
+    const std::string client = handshake();
+    ASSERT_EQ(subscribe(client, "/data/ChangeEvents", -1).at("successful"), true);
+    auto control = [&](const std::string& body) {
+        auto req = make_request("POST", "/__emulator/change-events", body);
+        return org_->handle(req);
+    };
+    EXPECT_EQ(control(R"({"gap_next":-1})").status, 400U);
+    EXPECT_EQ(control(R"({"gaps":1})").status, 400U);
+
+    // The next change is a gap event: it names the record and carries no field, not even its origin.
+    ASSERT_EQ(control(R"({"gap_next":1})").status, 200U);
+    const std::string id(
+        body_of(call("POST", "/sobjects/Account", R"({"Name":"Archived"})")).at("id").as_string()
+    );
+    call("PATCH", "/sobjects/Account/" + id, R"({"Phone":"1"})");
+    auto messages = connect(client);
+    ASSERT_EQ(messages.size(), 3U);
+    const auto& gap = messages[0].at("data").at("payload").as_object();
+    EXPECT_EQ(gap.size(), 1U) << "header only";
+    const auto& header = gap.at("ChangeEventHeader").as_object();
+    EXPECT_EQ(header.at("changeType"), "GAP_CREATE");
+    EXPECT_EQ(header.at("entityName"), "Account");
+    EXPECT_EQ(header.at("recordIds"), json::array{json::value(id)});
+    EXPECT_EQ(header.at("changeOrigin"), "");
+    for (const char* empty : {"changedFields", "nulledFields", "diffFields"}) {
+        EXPECT_TRUE(header.at(empty).as_array().empty()) << empty;
+    }
+    for (const char* key :
+         {"transactionKey", "sequenceNumber", "commitTimestamp", "commitNumber", "commitUser"}) {
+        EXPECT_TRUE(header.contains(key)) << key;
+    }
+    EXPECT_EQ(messages[1].at("data").at("payload").at("ChangeEventHeader").at("changeType"), "UPDATE");
+
+    // Past the threshold (each create one change, each updated field one) a transaction's further changes
+    // give one GAP_OVERFLOW per entity, without record ids.
+    ASSERT_EQ(control(R"({"overflow_after":2})").status, 200U);
+    call("POST", "/composite/sobjects", R"({"records":[
+        {"attributes":{"type":"Account"},"Name":"O1"},{"attributes":{"type":"Account"},"Name":"O2"},
+        {"attributes":{"type":"Account"},"Name":"O3"},{"attributes":{"type":"Contact"},"LastName":"C1"},
+        {"attributes":{"type":"Account"},"Name":"O4"}]})");
+    messages = connect(client);
+    ASSERT_EQ(messages.size(), 5U);
+    std::vector<std::string> seen;
+    for (std::size_t i = 0; i + 1 < messages.size(); ++i) {
+        const auto& h = messages[i].at("data").at("payload").at("ChangeEventHeader");
+        seen.push_back(
+            std::string(h.at("changeType").as_string()) + " " + std::string(h.at("entityName").as_string())
+        );
+        if (h.at("changeType") == "GAP_OVERFLOW") {
+            EXPECT_TRUE(h.at("recordIds").as_array().empty());
+            EXPECT_EQ(messages[i].at("data").at("payload").as_object().size(), 1U);
+        }
+    }
+    EXPECT_EQ(
+        seen,
+        (std::vector<std::string>{
+            "CREATE Account", "CREATE Account", "GAP_OVERFLOW Account", "GAP_OVERFLOW Contact"})
+    );
+
+    // A rolled-back allOrNone request publishes nothing.
+    ASSERT_EQ(control(R"({"overflow_after":100000})").status, 200U);
+    call(
+        "POST", "/composite/sobjects", R"({"allOrNone":true,"records":[
+        {"attributes":{"type":"Account"},"Name":"R1"},{"attributes":{"type":"Account"},"Phone":"no name"}]})"
+    );
+    EXPECT_EQ(connect(client).size(), 1U);
+}
+
 }  // namespace
 }  // namespace fakturad::sf_emulator::test

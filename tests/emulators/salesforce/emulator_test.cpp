@@ -331,6 +331,72 @@ TEST_F(Rest, CollectionsUpdateUpsertAndDelete) {
     EXPECT_EQ(call("GET", "/sobjects/Account/" + fresh).status, 404U);
 }
 
+TEST_F(Rest, RolledBackUpsertsLeaveRecordsAndExternalIdsAsTheyWere) {
+    auto upsert = [&](const std::string& records, bool all_or_none) {
+        return body_of(call(
+                           "PATCH",
+                           "/composite/sobjects/Account/Fakturad_Customer_Key__c",
+                           std::string(R"({"allOrNone":)") + (all_or_none ? "true" : "false") +
+                               R"(,"records":)" + records + "}"
+                       ))
+            .as_array();
+    };
+    auto rolled_back = upsert(
+        R"([{"attributes":{"type":"Account"},"Fakturad_Customer_Key__c":"ACME-1","Phone":"99"},
+            {"attributes":{"type":"Account"},"Fakturad_Customer_Key__c":"RB-1","Name":"Rolled back"},
+            {"attributes":{"type":"Account"},"Fakturad_Customer_Key__c":"RB-2","Phone":"no name"}])",
+        true
+    );
+    ASSERT_EQ(rolled_back.size(), 3U);
+    EXPECT_EQ(rolled_back[1].at("errors").at(0).at("statusCode"), "ALL_OR_NONE_OPERATION_ROLLED_BACK");
+    EXPECT_EQ(call("GET", "/sobjects/Account/Fakturad_Customer_Key__c/RB-1").status, 404U);
+    const auto acme = body_of(call("GET", "/sobjects/Account/Fakturad_Customer_Key__c/ACME-1"));
+    EXPECT_TRUE(acme.at("Phone").is_null()) << "the update was rolled back";
+
+    // The external-id lookups follow creates, key changes and rollbacks: RB-1 is new again, and ACME-1
+    // moved to ACME-2 is found by its new key only.
+    auto again = upsert(
+        R"([{"attributes":{"type":"Account"},"Fakturad_Customer_Key__c":"RB-1","Name":"Now"}])", false
+    );
+    EXPECT_EQ(again.at(0).at("created"), true);
+    const std::string acme_id(acme.at("Id").as_string());
+    ASSERT_EQ(
+        call("PATCH", "/sobjects/Account/" + acme_id, R"({"Fakturad_Customer_Key__c":"acme-2"})").status, 204U
+    );
+    EXPECT_EQ(call("GET", "/sobjects/Account/Fakturad_Customer_Key__c/ACME-1").status, 404U);
+    EXPECT_EQ(
+        body_of(call("GET", "/sobjects/Account/Fakturad_Customer_Key__c/ACME-2")).at("Id"),
+        json::value(acme_id)
+    ) << "external ids compare without case";
+    auto dup = upsert(
+        R"([{"attributes":{"type":"Account"},"Fakturad_Customer_Key__c":"dup-1","Phone":"1"}])", false
+    );
+    EXPECT_EQ(dup.at(0).at("errors").at(0).at("statusCode"), "DUPLICATE_EXTERNAL_ID");
+}
+
+TEST_F(Rest, AutoNumberNamesFollowTheirDisplayFormatPerObject) {
+    auto name_of = [&](const std::string& object) {
+        const auto created = body_of(call("POST", "/sobjects/" + object, "{}"));
+        const std::string id(created.at("id").as_string());
+        return std::string(body_of(call("GET", "/sobjects/" + object + "/" + id)).at("Name").as_string());
+    };
+    EXPECT_EQ(name_of("Usage_Record__c"), "U-00000001");  // U-{00000000}
+    EXPECT_EQ(name_of("Usage_Record__c"), "U-00000002");
+    EXPECT_EQ(name_of("Sync_Error__c"), "0000001") << "each object counts on its own";
+    EXPECT_EQ(
+        call(
+            "PATCH",
+            "/sobjects/Sync_Error__c/" +
+                std::string(
+                    body_of(query("SELECT Id FROM Sync_Error__c")).at("records").at(0).at("Id").as_string()
+                ),
+            R"({"Name":"x"})"
+        )
+            .status,
+        400U
+    ) << "an auto number is not updateable";
+}
+
 TEST_F(Rest, DeleteCascadesToChildrenAndQueryAllSeesThem) {
     auto acme =
         body_of(query("SELECT Id FROM Account WHERE Name = 'Acme GmbH'")).at("records").at(0).at("Id");

@@ -39,6 +39,29 @@ TEST(Bayeux, ParsesEventsBeforeTheConnectReply) {
     EXPECT_FALSE(is_change_from_client(batch->events[0], "other"));
 }
 
+TEST(Bayeux, ClassifiesGapAndOverflowEvents) {
+    auto batch = parse_bayeux(R"([
+        {"channel":"/data/ChangeEvents","data":{"payload":{"ChangeEventHeader":{"entityName":"Account",
+            "recordIds":["001ZM000001n4n5YAA"],"changeType":"GAP_CREATE","changeOrigin":""}},
+            "event":{"replayId":5}}},
+        {"channel":"/data/ChangeEvents","data":{"payload":{"ChangeEventHeader":{"entityName":"Event",
+            "recordIds":["00Uxx000000fvRQEAY"],"changeType":"GAP_UPDATE","changeOrigin":""}},
+            "event":{"replayId":6}}},
+        {"channel":"/data/ChangeEvents","data":{"payload":{"ChangeEventHeader":{"entityName":"Opportunity",
+            "recordIds":[],"changeType":"GAP_OVERFLOW"}},"event":{"replayId":7}}},
+        {"channel":"/data/ChangeEvents","data":{"payload":{"ChangeEventHeader":{"entityName":"Account",
+            "recordIds":["001ZM000001n4n5YAA"],"changeType":"UNDELETE"},"Name":"Back"},"event":{"replayId":8}}},
+        {"channel":"/data/ChangeEvents","data":{"payload":{"Name":"no header"},"event":{"replayId":9}}}])");
+    ASSERT_TRUE(batch.has_value());
+    ASSERT_EQ(batch->events.size(), 5U);
+    EXPECT_EQ(batch->events[0].kind, change_kind::gap);
+    EXPECT_EQ(batch->events[1].kind, change_kind::gap);
+    EXPECT_EQ(batch->events[2].kind, change_kind::overflow);
+    EXPECT_EQ(batch->events[3].kind, change_kind::regular);
+    EXPECT_EQ(batch->events[4].kind, change_kind::regular);
+    EXPECT_FALSE(is_change_from_client(batch->events[0], "fakturad")) << "a gap event has an empty origin";
+}
+
 TEST(Bayeux, RejectsWhatIsNotABayeuxArray) {
     EXPECT_FALSE(parse_bayeux(R"({"channel":"/meta/connect"})").has_value());
     EXPECT_FALSE(parse_bayeux(R"([{"channel":"/data/X","data":{"payload":{}}}])").has_value());

@@ -107,9 +107,22 @@ boost::system::result<bayeux_batch, call_error> parse_bayeux(std::string_view bo
             payload != nullptr && payload->is_object()) {
             e.payload = std::move(payload->as_object());
         }
+        e.kind = classify_change(e.payload);
         batch.events.push_back(std::move(e));
     }
     return batch;
+}
+
+change_kind classify_change(const json::object& payload) {
+    const auto* header = payload.if_contains("ChangeEventHeader");
+    if (header == nullptr || !header->is_object()) {
+        return change_kind::regular;
+    }
+    const std::string type = text_at(header->as_object(), "changeType");
+    if (type == "GAP_OVERFLOW") {
+        return change_kind::overflow;
+    }
+    return type.starts_with("GAP_") ? change_kind::gap : change_kind::regular;
 }
 
 bool is_change_from_client(const change_event& event, std::string_view client_name) {

@@ -1,5 +1,5 @@
 #pragma once
-// SCHUFA credit checks in the store (migration 0005): the audit log, the reports, the B2C personal data
+// SCHUFA credit checks in the store (migration 0006): the audit log, the reports, the B2C personal data
 // with its deletion date, and the follow-up monitoring state.
 //
 // Audit: begin_audit writes the entry before the request leaves (outcome 'pending'); record_report or

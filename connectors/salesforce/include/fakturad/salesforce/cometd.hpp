@@ -27,11 +27,21 @@ struct bayeux_reply {
     std::string reconnect;  // advice.reconnect: retry, handshake or none
 };
 
+// What a change event tells its subscriber (ChangeEventHeader.changeType, reference §5.6).
+enum class change_kind : std::uint8_t {
+    regular,  // CREATE, UPDATE, DELETE, UNDELETE: the header names the records, the payload their fields
+    gap,      // GAP_CREATE, GAP_UPDATE, GAP_DELETE, GAP_UNDELETE: the records in recordIds changed, but the
+              // event carries none of their fields: re-read them by id
+    overflow  // GAP_OVERFLOW: a transaction beyond Salesforce's change threshold changed records of
+              // entityName that no event names (recordIds is empty): re-read the entity by polling
+};
+
 struct change_event {
     std::string channel;
     std::int64_t replay_id = 0;
-    boost::json::object payload;  // ChangeEventHeader and the changed fields
-    bool own_write = false;       // set by the client: caused by fakturad's own calls (changeOrigin)
+    boost::json::object payload;              // ChangeEventHeader and the changed fields
+    change_kind kind = change_kind::regular;  // from the header's changeType
+    bool own_write = false;  // set by the client: caused by fakturad's own calls (changeOrigin)
 };
 
 struct bayeux_batch {
@@ -48,6 +58,10 @@ struct bayeux_batch {
 
 // Error errc::bad_response when the body is not an array of Bayeux messages.
 [[nodiscard]] boost::system::result<bayeux_batch, call_error> parse_bayeux(std::string_view body);
+
+// The kind of a ChangeEventHeader.changeType: GAP_OVERFLOW is an overflow, any other GAP_* a gap event, the
+// rest (including a missing header) regular.
+[[nodiscard]] change_kind classify_change(const boost::json::object& payload);
 
 // Whether the event's ChangeEventHeader.changeOrigin names `client_name` (`...;client=<name>`), i.e. the
 // change came from a call that carried `Sforce-Call-Options: client=<name>`.

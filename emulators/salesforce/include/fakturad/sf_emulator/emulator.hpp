@@ -10,7 +10,13 @@
 //        "drop"],"latency_ms":0,"seed":1}  (also the org file key `faults:`); share 0 turns faults off
 //   POST /__emulator/expire-tokens  (every minted access token now answers 401 INVALID_SESSION_ID)
 //   POST /__emulator/clock {"advance_ms":N} or {"set":"2026-03-10T12:00:00Z"}  (pins the clock)
-//   GET  /__emulator/stats  -> {"api_calls","faults_injected","now"}
+//   GET  /__emulator/stats  -> {"api_calls","faults_injected","cometd_subscriptions","now"}
+//   POST /__emulator/change-events {"gap_next":N,"overflow_after":M}  (also the org file key
+//        `change_events:`): the next N record changes publish GAP_<type> events (record ids, no fields,
+//        empty changeOrigin) instead of their change events; a transaction's changes past the M-th
+//        (default 100000; a create/delete one change, an update one per changed field) publish one
+//        GAP_OVERFLOW event per object instead (no record ids).  Rolled-back allOrNone requests publish
+//        nothing.
 //   POST /__emulator/save   (save(); 409 when no persist file is configured)
 //   POST /__emulator/forget-cometd-clients  (as after a restart: connects get 403::Unknown client)
 // The daily API limit (org file `daily_api_requests`) is enforced: once used up, REST calls get 403
