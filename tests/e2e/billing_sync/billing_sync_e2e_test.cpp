@@ -613,7 +613,7 @@ protected:
 
     std::filesystem::path dir_;
     std::string finalize_ = "immediately";  // billing.finalize
-    std::string poll_interval_ = "1s";        // salesforce.poll_interval
+    std::string poll_interval_ = "1s";      // salesforce.poll_interval
     std::string sf_port_;
     std::optional<child_process> emulator_;
     std::optional<child_process> daemon_;
