@@ -3,6 +3,7 @@
 #include "fakturad/billing/lifecycle.hpp"
 #include "fakturad/documents/einvoice.hpp"
 #include "fakturad/salesforce/client.hpp"
+#include "fakturad/salesforce/incremental.hpp"
 #include "fakturad/salesforce/soql.hpp"
 #include "fakturad/store/invoice_store.hpp"
 #include "fakturad/store/store_error.hpp"
@@ -156,56 +157,64 @@ awaitable<approval_report> approval_job::run_pass() {
         by_key.emplace(d.legal_entity + "-" + std::to_string(d.id), &d);
     }
 
-    // 1. Which drafts the clerks approved or discarded, with their invoice-level edits.
-    std::string select = "SELECT Id, " + invoice->external_id + ", " + approval->status_field;
+    // 1. Which drafts the clerks approved or discarded since the last pass, with their invoice-level edits:
+    //    one incremental query of the invoice object by SystemModstamp from a stored cursor, so a pass costs
+    //    one call however many drafts wait (a refused approval is read again when the clerk changes it).
+    if (by_key.empty()) {
+        co_return report;
+    }
+    salesforce::incremental_query q;
+    q.object = invoice->object;
+    q.fields = {"Id", invoice->external_id, approval->status_field};
     for (const auto& e : approval->editable) {
         if (e.target == writeback_target::invoice) {
-            select += ", " + e.sf_field;
+            q.fields.push_back(e.sf_field);
         }
     }
     std::vector<std::string> wanted{approval->approve};
     if (!approval->discard.empty()) {
         wanted.push_back(approval->discard);
     }
-    std::vector<decision> decisions;
-    std::vector<std::string> keys;
-    for (const auto& [key, draft] : by_key) {
-        keys.push_back(key);
-    }
-    for (std::size_t at = 0; at < keys.size(); at += ids_per_query) {
-        const std::span<const std::string> chunk(keys.data() + at, std::min(ids_per_query, keys.size() - at));
-        const std::string soql = select + " FROM " + invoice->object + " WHERE " + invoice->external_id +
-                                 " IN (" + quoted_list(chunk) + ") AND " + approval->status_field + " IN (" +
-                                 quoted_list(wanted) + ")";
-        auto on_page = [&](salesforce::query_page& page) {
-            for (const auto& v : page.records) {
-                if (!v.is_object()) {
-                    continue;
-                }
-                const auto& record = v.as_object();
-                const auto key = text_of(record, invoice->external_id).value_or("");
-                const auto status = text_of(record, approval->status_field).value_or("");
-                const auto found = by_key.find(key);
-                if (found == by_key.end()) {
-                    continue;
-                }
-                decision d;
-                d.key = key;
-                d.record_id = text_of(record, "Id").value_or("");
-                d.id = found->second->id;
-                d.approve = status == approval->approve;
-                if (d.approve) {
-                    read_invoice_edits(record, *approval, d);
-                }
-                decisions.push_back(std::move(d));
-            }
-            return true;
-        };
-        auto q = sf_.query(soql, on_page);
-        if (auto r = co_await std::move(q); !r) {
-            report.errors.push_back("reading the approval status failed: " + r.error().describe());
-            co_return report;
+    q.extra_condition = approval->status_field + " IN (" + quoted_list(wanted) + ")";
+    const std::string cursor_key = "approval:" + invoice->object;
+    salesforce::sync_cursor from;
+    auto read_cursor = [&](store::sqlite_store& db) {
+        if (const auto c = db.get_sync_cursor(cursor_key)) {
+            from.last_system_modstamp = c->last_system_modstamp;
+            from.last_record_id = c->last_record_id;
         }
+    };
+    co_await on_store_(read_cursor);
+    std::vector<decision> decisions;
+    auto on_page = [&](salesforce::query_page& page) {
+        for (const auto& v : page.records) {
+            if (!v.is_object()) {
+                continue;
+            }
+            const auto& record = v.as_object();
+            const auto key = text_of(record, invoice->external_id).value_or("");
+            const auto status = text_of(record, approval->status_field).value_or("");
+            const auto found = by_key.find(key);
+            if (found == by_key.end()) {
+                continue;  // issued already, or discarded earlier
+            }
+            decision d;
+            d.key = key;
+            d.record_id = text_of(record, "Id").value_or("");
+            d.id = found->second->id;
+            d.approve = status == approval->approve;
+            if (d.approve) {
+                read_invoice_edits(record, *approval, d);
+            }
+            decisions.push_back(std::move(d));
+        }
+        return true;
+    };
+    auto poll = sf_.poll_changes(q, from, on_page);
+    const auto reached = co_await std::move(poll);
+    if (!reached) {
+        report.errors.push_back("reading the approval status failed: " + reached.error().describe());
+        co_return report;
     }
 
     // 2. The line texts of the approved drafts (line keys are "<invoice key>-<position>").
@@ -235,7 +244,7 @@ awaitable<approval_report> approval_job::run_pass() {
             const std::string soql = "SELECT " + line_target->external_id + ", " + editable_line->sf_field +
                                      " FROM " + line_target->object + " WHERE " + line_target->external_id +
                                      " IN (" + quoted_list(chunk) + ")";
-            auto on_page = [&](salesforce::query_page& page) {
+            auto on_line_page = [&](salesforce::query_page& page) {
                 for (const auto& v : page.records) {
                     if (!v.is_object()) {
                         continue;
@@ -257,8 +266,8 @@ awaitable<approval_report> approval_job::run_pass() {
                 }
                 return true;
             };
-            auto q = sf_.query(soql, on_page);
-            if (auto r = co_await std::move(q); !r) {
+            auto lines_query = sf_.query(soql, on_line_page);
+            if (auto r = co_await std::move(lines_query); !r) {
                 report.errors.push_back("reading the draft lines failed: " + r.error().describe());
                 co_return report;
             }
@@ -329,6 +338,18 @@ awaitable<approval_report> approval_job::run_pass() {
         } catch (const store::store_error& e) {
             report.errors.push_back(d.key + ": " + e.what());
         }
+    }
+    // The cursor moves only when every decision was acted on; otherwise the next pass reads them again.
+    if (report.errors.empty()) {
+        auto store_cursor = [&](store::sqlite_store& db) {
+            store::sync_cursor_info c;
+            c.object_name = cursor_key;
+            c.last_system_modstamp = reached->last_system_modstamp;
+            c.last_record_id = reached->last_record_id;
+            c.updated_at = now_();
+            db.put_sync_cursor(c);
+        };
+        co_await on_store_(store_cursor);
     }
     co_return report;
 }

@@ -3,7 +3,9 @@
 // mapping/README.md). An invoice run sends each draft to Salesforce as an invoice record with status Draft
 // (invoice_run_job.hpp, publish_drafts). A billing clerk corrects the editable fields and sets the status to
 // the approve value (or the discard value). Each pass of this job — after a change event on the invoice
-// object, and at every poll as the safety net — reads the status of every draft in the store:
+// object, and at every poll as the safety net — reads the invoice records set to either value since the
+// last pass (one incremental query by SystemModstamp from a stored cursor, "approval:<object>") and acts on
+// those that are drafts in the store:
 //   approved   the edits are read back (invoice fields and line texts), checked by the billing engine
 //              (billing::revise_draft: amounts never change) and by the e-invoice writer the write-back will
 //              use; then the draft is revised and finalized (number, issue date = today in the org's time
@@ -11,7 +13,8 @@
 //              the draft in Salesforce;
 //   discarded  the draft is deleted; its periods are free again and the next run bills them;
 //   refused    (an edit the engine or the e-invoice rules refuse) a sync error is written for the invoice
-//              record, the draft stays; correcting the field brings the next pass to try again.
+//              record, the draft stays; correcting the field changes the record, and the next pass tries
+//              again.
 // Everything it does is idempotent: a draft finalized already is no longer a draft and is not read again, a
 // deleted draft is gone, and repeated refusals add no second sync-error intent.
 
