@@ -14,6 +14,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/json/parse.hpp>
 
 #include <optional>
 
@@ -114,6 +115,23 @@ control_reply control_call(
         "fakturad at " + socket.string() +
         " broke off the answer: " + (failure ? failure->message() : "no reply")
     );
+}
+
+std::optional<boost::json::object> json_answer(const control_reply& reply, std::ostream& err) {
+    boost::system::error_code ec;
+    auto doc = boost::json::parse(reply.body, ec);
+    if (ec || !doc.is_object()) {
+        err << "fakturactl: the daemon answered " << reply.status << " with something that is not JSON\n";
+        return std::nullopt;
+    }
+    if (reply.status >= 300) {
+        const auto* message = doc.as_object().if_contains("error");
+        err << "fakturactl: fakturad answered " << reply.status << ": "
+            << (message != nullptr && message->is_string() ? std::string(message->as_string()) : reply.body)
+            << '\n';
+        return std::nullopt;
+    }
+    return std::move(doc.as_object());
 }
 
 }  // namespace fakturad::daemon

@@ -1,8 +1,12 @@
 #pragma once
 // fakturactl's side of the control API: one request over the daemon's UNIX socket.
 
+#include <boost/json/object.hpp>
+
 #include <chrono>
 #include <filesystem>
+#include <optional>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -31,5 +35,9 @@ control_reply control_call(
     std::string_view body,
     std::chrono::milliseconds timeout
 );
+
+// The JSON object of a successful (2xx) reply. Otherwise prints why to `err` ("fakturactl: fakturad
+// answered 409: ..." with the daemon's `error`, or that the body is not JSON) and returns nullopt.
+[[nodiscard]] std::optional<boost::json::object> json_answer(const control_reply& reply, std::ostream& err);
 
 }  // namespace fakturad::daemon

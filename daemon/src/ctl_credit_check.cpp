@@ -28,21 +28,6 @@ std::string text(const json::object& o, std::string_view key) {
 }
 
 // The reply's JSON object for a success; prints the daemon's error and returns nullopt otherwise.
-std::optional<json::object> answer_of(const control_reply& reply, std::ostream& err) {
-    boost::system::error_code ec;
-    auto doc = json::parse(reply.body, ec);
-    if (ec || !doc.is_object()) {
-        err << "fakturactl: the daemon answered " << reply.status << " with something that is not JSON\n";
-        return std::nullopt;
-    }
-    if (reply.status != 200) {
-        err << "fakturactl: fakturad answered " << reply.status << ": " << text(doc.as_object(), "error")
-            << '\n';
-        return std::nullopt;
-    }
-    return std::move(doc.as_object());
-}
-
 int call(
     const std::filesystem::path& socket,
     std::chrono::milliseconds timeout,
@@ -60,7 +45,7 @@ int call(
             json::serialize(body),
             std::max(timeout, std::chrono::milliseconds(120'000))
         );
-        answer = answer_of(reply, err);
+        answer = json_answer(reply, err);
         return answer ? 0 : 1;
     } catch (const daemon_unreachable& e) {
         err << "fakturactl: " << e.what() << '\n';

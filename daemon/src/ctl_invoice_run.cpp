@@ -29,22 +29,6 @@ std::string str(const json::value& v) {
     return v.is_string() ? std::string(v.as_string()) : json::serialize(v);
 }
 
-std::optional<json::object> object_of(const control_reply& reply, std::ostream& err) {
-    boost::system::error_code ec;
-    auto doc = json::parse(reply.body, ec);
-    if (ec || !doc.is_object()) {
-        err << "fakturactl: the daemon answered " << reply.status << " with something that is not JSON\n";
-        return std::nullopt;
-    }
-    if (reply.status >= 300) {
-        const auto message = text_of(doc.as_object(), "error");
-        err << "fakturactl: fakturad answered " << reply.status << ": "
-            << (message.empty() ? reply.body : message) << '\n';
-        return std::nullopt;
-    }
-    return std::move(doc.as_object());
-}
-
 std::string bar(std::int64_t done, std::int64_t total) {
     constexpr int width = 30;
     const int filled = total > 0 ? static_cast<int>(done * width / total) : width;
@@ -88,7 +72,7 @@ int run_invoice_run(
             args.dry_run ? std::max(timeout, std::chrono::milliseconds(600'000)) : timeout;
         const auto reply =
             control_call(socket, "POST", invoice_runs_endpoint, json::serialize(body), start_timeout);
-        auto answer = object_of(reply, err);
+        auto answer = json_answer(reply, err);
         if (!answer) {
             return 1;
         }
@@ -118,7 +102,7 @@ int run_invoice_run(
         for (;;) {
             std::this_thread::sleep_for(std::chrono::milliseconds(200));
             const auto poll = control_call(socket, "GET", target, "", timeout);
-            auto status = object_of(poll, err);
+            auto status = json_answer(poll, err);
             if (!status) {
                 return 1;
             }
@@ -176,7 +160,7 @@ int run_resync(
             json::serialize(body),
             std::max(timeout, std::chrono::milliseconds(600'000))
         );
-        auto answer = object_of(reply, err);
+        auto answer = json_answer(reply, err);
         if (!answer) {
             return 1;
         }
