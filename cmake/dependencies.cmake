@@ -19,8 +19,9 @@ if(NOT TARGET CLI11::CLI11)
     target_include_directories(CLI11::CLI11 SYSTEM INTERFACE ${CLI11_INCLUDE_DIR})
 endif()
 
-# documents/ PDFs: cairo + pango render, qpdf makes PDF/A-3 / Factur-X, libqrencode draws the GiroCode.
-pkg_check_modules(PDF_RENDER REQUIRED IMPORTED_TARGET cairo pangocairo pangoft2 fontconfig)
+# documents/ PDFs: HarfBuzz shapes and subsets the fonts, libpng decodes a PNG logo, zlib deflates, qpdf makes
+# PDF/A-3 / Factur-X, libqrencode draws the GiroCode.
+pkg_check_modules(PDF_RENDER REQUIRED IMPORTED_TARGET harfbuzz harfbuzz-subset libpng zlib)
 pkg_check_modules(QPDF REQUIRED IMPORTED_TARGET libqpdf)
 pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
 

@@ -11,8 +11,9 @@ packages=(
     libssl-dev libsimdjson-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
     libsqlite3-dev sqlite3 libpq-dev libpugixml-dev libcli11-dev libsystemd-dev
     libhowardhinnant-date-dev tzdata
-    # invoice PDFs: rendering, PDF/A-3 step, GiroCode; the font and the sRGB profile they embed
-    libcairo2-dev libpango1.0-dev libqpdf-dev libqrencode-dev fonts-dejavu-core icc-profiles-free
+    # invoice PDFs: shaping and font subsets, PNG logos, PDF/A-3 step, GiroCode; the font and the sRGB
+    # profile they embed
+    libharfbuzz-dev libpng-dev zlib1g-dev libqpdf-dev libqrencode-dev fonts-dejavu-core icc-profiles-free
     # tests and benchmarks
     libgtest-dev libgmock-dev googletest libbenchmark-dev python3
     # PDF checks: qpdf --check, pdffonts/pdfdetach/pdftotext/pdftoppm, the PDF/A preflight's modules

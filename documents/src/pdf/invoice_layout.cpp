@@ -2,11 +2,9 @@
 
 #include "fakturad/core/money_error.hpp"
 #include "fakturad/documents/girocode.hpp"
-#include "pdf_pages.hpp"
+#include "pdf_canvas.hpp"
 #include "text_format.hpp"
 #include "texts.hpp"
-
-#include <cairo-pdf.h>
 
 #include <algorithm>
 #include <array>
@@ -135,47 +133,37 @@ private:
     // ---- building blocks -------------------------------------------------------------------------------
     // Text that recurs across documents (labels, column heads, footer, legal notes): shaped once per
     // renderer.
-    PangoLayout* fixed(std::string_view s, const text_style& st, double width = 0, align a = align::left) {
+    const text_block* fixed(
+        std::string_view s, const text_style& st, double width = 0, align a = align::left
+    ) {
         return r_.text.cached(s, st, width, a);
     }
     double label(
         std::string_view s, const text_style& st, double x, double y, double w = 0, align a = align::left
     ) {
-        PangoLayout* l = fixed(s, st, w, a);
+        const text_block* l = fixed(s, st, w, a);
         put(l, x, y, st.color);
         return text_engine::height(l);
     }
-    PangoLayout* make(std::string_view s, const text_style& st, double width = 0, align a = align::left) {
+    const text_block* make(
+        std::string_view s, const text_style& st, double width = 0, align a = align::left
+    ) {
         layouts_.push_back(r_.text.make(s, st, width, a));
         return layouts_.back().get();
     }
-    void put(PangoLayout* l, double x, double y, rgb color) {
-        pages_.back().push_back([l, x, y, color](cairo_t* cr) { text_engine::draw(cr, l, x, y, color); });
-    }
+    void put(const text_block* l, double x, double y, rgb color) { canvas_.text(*l, x, y, color); }
     // Places a paragraph at (x, y); returns its height.
     double text(
         std::string_view s, const text_style& st, double x, double y, double w = 0, align a = align::left
     ) {
-        PangoLayout* l = make(s, st, w, a);
+        const text_block* l = make(s, st, w, a);
         put(l, x, y, st.color);
         return text_engine::height(l);
     }
     void rule(double x1, double y1, double x2, double y2, double width, rgb c) {
-        pages_.back().push_back([=](cairo_t* cr) {
-            cairo_set_source_rgb(cr, c[0] / 255.0, c[1] / 255.0, c[2] / 255.0);
-            cairo_set_line_width(cr, width);
-            cairo_move_to(cr, x1, y1);
-            cairo_line_to(cr, x2, y2);
-            cairo_stroke(cr);
-        });
+        canvas_.line(x1, y1, x2, y2, width, c);
     }
-    void box(double x, double y, double w, double h, rgb c) {
-        pages_.back().push_back([=](cairo_t* cr) {
-            cairo_set_source_rgb(cr, c[0] / 255.0, c[1] / 255.0, c[2] / 255.0);
-            cairo_rectangle(cr, x, y, w, h);
-            cairo_fill(cr);
-        });
-    }
+    void box(double x, double y, double w, double h, rgb c) { canvas_.box(x, y, w, h, c); }
     std::string amount(decimal v) const { return format_amount(v, doc_.cur, lang_); }
     std::string amount_plain(decimal v) const { return format_amount_plain(v, doc_.cur, lang_); }
     std::string date(civil_date d) const { return format_date(d, lang_); }
@@ -195,14 +183,12 @@ private:
 
     // ---- page heads ------------------------------------------------------------------------------------
     void first_page() {
-        pages_.emplace_back();
+        canvas_.new_page();
         folding_marks();
         const billing::party& s = doc_.seller;
         if (r_.logo != nullptr) {
             const double w = r_.tpl.logo_width_mm * mm;
-            const double x = right - w;
-            const logo_image* logo = r_.logo;
-            pages_.back().push_back([logo, x, w](cairo_t* cr) { logo->draw(cr, x, 12 * mm, w); });
+            canvas_.image(r_.logo, right - w, 12 * mm, w, w * r_.logo->height / r_.logo->width);
         } else {
             label(s.name, {13, true, r_.tpl.accent}, left, 14 * mm, 90 * mm);
         }
@@ -308,7 +294,7 @@ private:
     }
 
     void continued_page() {
-        pages_.emplace_back();
+        canvas_.new_page();
         folding_marks();
         label(doc_.seller.name, {8, true, r_.tpl.accent}, left, 14 * mm, 80 * mm);
         text(title(), {8, false, grey}, left + 80 * mm, 14 * mm, content_width - 80 * mm, align::right);
@@ -366,13 +352,15 @@ private:
         decimal running;
         for (std::size_t i = 0; i < doc_.lines.size(); ++i) {
             const billing::invoice_line& line = doc_.lines[i];
-            PangoLayout* desc = make(line.description, row_, col_desc.width - 2 * mm);
+            const text_block* desc = make(line.description, row_, col_desc.width - 2 * mm);
             const double row_h = std::max(text_engine::height(desc), row_.size * 1.2) + 2 * cell_pad;
             if (y_ + row_h + carry_height > body_bottom && i > 0) {
                 carry_row(t_.carried_forward, running);
                 continued_page();
                 table_header();
-                carry_row(std::string(t_.brought_forward) + " " + std::to_string(pages_.size() - 1), running);
+                carry_row(
+                    std::string(t_.brought_forward) + " " + std::to_string(canvas_.page_count() - 1), running
+                );
             }
             const double ty = y_ + cell_pad;
             put(desc, left + col_desc.x + 1 * mm, ty, row_.color);
@@ -459,8 +447,8 @@ private:
         const double value_x = left + 140 * mm;
         const double value_w = 25 * mm;
         double height = 0;
-        std::vector<PangoLayout*> labels;
-        std::vector<PangoLayout*> values;
+        std::vector<const text_block*> labels;
+        std::vector<const text_block*> values;
         for (const row& r : rows) {
             const text_style st = r.sub ? small_ : (r.strong ? bold_ : base_);
             labels.push_back(make(r.label, st, label_w - 2 * mm));
@@ -541,7 +529,7 @@ private:
             notes.push_back(doc_.terms.note);
         }
         for (const std::string& n : notes) {
-            PangoLayout* l = fixed(n, base_, content_width);
+            const text_block* l = fixed(n, base_, content_width);
             const double h = text_engine::height(l);
             ensure(h);
             put(l, left, y_, base_.color);
@@ -605,11 +593,11 @@ private:
         if (pay_sentence_.empty()) {
             return;
         }
-        PangoLayout* para = make(pay_sentence_, base_, content_width);
+        const text_block* para = make(pay_sentence_, base_, content_width);
         // Details in two columns of label and value: account holder | IBAN, BIC | reference.
         constexpr double half = content_width / 2;
         constexpr double label_w = 34 * mm;
-        std::vector<std::pair<PangoLayout*, PangoLayout*>> cells;
+        std::vector<std::pair<const text_block*, const text_block*>> cells;
         for (const auto& [k, v] : pay_details_) {
             cells.emplace_back(
                 fixed(k, {8.5, false, grey}, label_w - 1 * mm),
@@ -647,33 +635,25 @@ private:
         const qr_matrix matrix = encode_qr(payload);
         constexpr int quiet = 4;
         const int side = matrix.size + 2 * quiet;
-        std::shared_ptr<cairo_surface_t> image(
-            cairo_image_surface_create(CAIRO_FORMAT_RGB24, side, side), &cairo_surface_destroy
-        );
-        cairo_surface_flush(image.get());
-        unsigned char* data = cairo_image_surface_get_data(image.get());
-        const int stride = cairo_image_surface_get_stride(image.get());
-        for (int row = 0; row < side; ++row) {
-            auto* pixel = reinterpret_cast<std::uint32_t*>(data + static_cast<std::ptrdiff_t>(row) * stride);
-            for (int col = 0; col < side; ++col) {
-                const int mx = col - quiet;
-                const int my = row - quiet;
-                const bool dark =
-                    mx >= 0 && my >= 0 && mx < matrix.size && my < matrix.size && matrix.at(mx, my);
-                pixel[col] = dark ? 0x000000U : 0xFFFFFFU;
+        const auto stride = static_cast<std::size_t>(side);
+        std::vector<std::uint8_t> pixels(stride * stride, 255);
+        for (int my = 0; my < matrix.size; ++my) {
+            for (int mx = 0; mx < matrix.size; ++mx) {
+                if (matrix.at(mx, my)) {
+                    pixels
+                        [static_cast<std::size_t>(my + quiet) * stride +
+                         static_cast<std::size_t>(mx + quiet)] = 0;
+                }
             }
         }
-        cairo_surface_mark_dirty(image.get());
         const double scale = size / matrix.size;
-        pages_.back().push_back([image, x, y, scale](cairo_t* cr) {
-            cairo_save(cr);
-            cairo_translate(cr, x - quiet * scale, y - quiet * scale);
-            cairo_scale(cr, scale, scale);
-            cairo_set_source_surface(cr, image.get(), 0, 0);
-            cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_NEAREST);
-            cairo_paint(cr);
-            cairo_restore(cr);
-        });
+        canvas_.image(
+            std::make_shared<const pdf_image>(grey_image(side, side, pixels)),
+            x - quiet * scale,
+            y - quiet * scale,
+            side * scale,
+            side * scale
+        );
         label(t_.qr_caption, {6, false, grey}, x - 2 * mm, y + size + 1 * mm, size + 4 * mm, align::center);
     }
 
@@ -682,7 +662,7 @@ private:
         if (closing.empty()) {
             return;
         }
-        PangoLayout* l = fixed(closing, base_, content_width);
+        const text_block* l = fixed(closing, base_, content_width);
         ensure(text_engine::height(l));
         put(l, left, y_, base_.color);
         y_ += text_engine::height(l);
@@ -690,7 +670,7 @@ private:
 
     // ---- footer and output ---------------------------------------------------------------------------
     // § 14 (4) UStG data of the seller, the same on every page.
-    std::vector<PangoLayout*> footer_columns() {
+    std::vector<const text_block*> footer_columns() {
         const billing::party& s = doc_.seller;
         std::vector<std::string> c1{s.name};
         c1.insert(c1.end(), s.address.begin(), s.address.end());
@@ -730,7 +710,7 @@ private:
                 c4.push_back("BIC " + s.bank->bic);
             }
         }
-        std::vector<PangoLayout*> out;
+        std::vector<const text_block*> out;
         const std::array<std::vector<std::string>, 4> columns{c1, c2, c3, c4};
         for (std::size_t i = 0; i < columns.size(); ++i) {
             out.push_back(
@@ -741,31 +721,23 @@ private:
     }
 
     rendered_pdf draw_all() {
-        const std::vector<PangoLayout*> footer = footer_columns();
-        const auto page_count = pages_.size();
+        const std::vector<const text_block*> footer = footer_columns();
+        const auto page_count = canvas_.page_count();
         for (std::size_t i = 0; i < page_count; ++i) {
-            pages_[i].push_back([footer](cairo_t* cr) {
-                cairo_set_source_rgb(cr, light_grey[0] / 255.0, light_grey[1] / 255.0, light_grey[2] / 255.0);
-                cairo_set_line_width(cr, 0.4);
-                cairo_move_to(cr, left, footer_top - 1.5 * mm);
-                cairo_line_to(cr, right, footer_top - 1.5 * mm);
-                cairo_stroke(cr);
-                for (std::size_t c = 0; c < footer.size(); ++c) {
-                    text_engine::draw(cr, footer[c], left + footer_columns_mm.at(c).x * mm, footer_top, grey);
-                }
-            });
-            PangoLayout* page_no = fixed(
+            canvas_.go_to_page(i);
+            rule(left, footer_top - 1.5 * mm, right, footer_top - 1.5 * mm, 0.4, light_grey);
+            for (std::size_t c = 0; c < footer.size(); ++c) {
+                put(footer[c], left + footer_columns_mm.at(c).x * mm, footer_top, grey);
+            }
+            const text_block* page_no = fixed(
                 fill(fill(t_.page_of, "page", std::to_string(i + 1)), "pages", std::to_string(page_count)),
                 {7.5, false, grey},
                 60 * mm,
                 align::right
             );
-            pages_[i].push_back([page_no](cairo_t* cr) {
-                text_engine::draw(cr, page_no, right - 60 * mm, footer_top - 5 * mm, grey);
-            });
+            put(page_no, right - 60 * mm, footer_top - 5 * mm, grey);
         }
-
-        return {write_pdf(pages_, page_width, page_height), static_cast<int>(page_count)};
+        return {canvas_.finish(), static_cast<int>(page_count)};
     }
 
     const page_resources& r_;
@@ -780,8 +752,8 @@ private:
     std::string pay_sentence_;
     std::vector<std::pair<std::string, std::string>> pay_details_;
     std::optional<std::string> qr_payload_;
-    std::vector<layout_ptr> layouts_;
-    std::vector<std::vector<draw_op>> pages_;
+    std::vector<block_ptr> layouts_;
+    pdf_canvas canvas_{page_width, page_height};
     double y_ = 0;
 };
 

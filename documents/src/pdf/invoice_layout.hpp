@@ -6,15 +6,17 @@
 #include "fakturad/billing/invoice.hpp"
 #include "fakturad/documents/pdf_renderer.hpp"
 #include "fakturad/documents/pdf_template.hpp"
-#include "logo_image.hpp"
+#include "pdf_image.hpp"
 #include "text_engine.hpp"
+
+#include <memory>
 
 namespace fakturad::documents::detail {
 
 struct page_resources {
     const pdf_template& tpl;
     text_engine& text;
-    const logo_image* logo;  // null: none
+    std::shared_ptr<const pdf_image> logo;  // null: none
 };
 
 [[nodiscard]] rendered_pdf compose_invoice(const page_resources& r, const billing::invoice& doc);

@@ -1,7 +1,7 @@
 #include "fakturad/documents/pdf_renderer.hpp"
 
 #include "invoice_layout.hpp"
-#include "logo_image.hpp"
+#include "pdf_image.hpp"
 #include "text_engine.hpp"
 #include "text_format.hpp"
 #include "texts.hpp"
@@ -11,12 +11,12 @@ namespace fakturad::documents {
 struct invoice_pdf_renderer::impl {
     pdf_template tpl;
     detail::text_engine text;
-    std::unique_ptr<detail::logo_image> logo;
+    std::shared_ptr<const detail::pdf_image> logo;
 
     impl(pdf_template t, const pdf_assets& assets)
         : tpl(std::move(t)), text(assets.font_regular_path, assets.font_bold_path) {
         if (!assets.logo.empty()) {
-            logo = std::make_unique<detail::logo_image>(assets.logo);
+            logo = std::make_shared<const detail::pdf_image>(detail::image_from_file_bytes(assets.logo));
         }
     }
 };
@@ -29,7 +29,7 @@ invoice_pdf_renderer::invoice_pdf_renderer(invoice_pdf_renderer&&) noexcept = de
 invoice_pdf_renderer& invoice_pdf_renderer::operator=(invoice_pdf_renderer&&) noexcept = default;
 
 rendered_pdf invoice_pdf_renderer::render(const billing::invoice& doc) {
-    const detail::page_resources resources{impl_->tpl, impl_->text, impl_->logo.get()};
+    const detail::page_resources resources{impl_->tpl, impl_->text, impl_->logo};
     return detail::compose_invoice(resources, doc);
 }
 

@@ -2,155 +2,291 @@
 
 #include "fakturad/documents/pdf_renderer.hpp"
 
-#include <fontconfig/fontconfig.h>
-#include <pango/pangocairo.h>
-#include <pango/pangofc-fontmap.h>
+#include <hb.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <cmath>
 
 namespace fakturad::documents::detail {
+namespace {
 
-void gobject_unref::operator()(void* p) const noexcept { g_object_unref(p); }
+struct glyph {
+    glyph_id id;
+    std::uint32_t cluster;  // byte offset of its text in the shaped string
+    double advance;         // font units
+    double offset;          // font units, horizontal
+};
 
-struct text_engine::fonts {
-    FcConfig* config = nullptr;
-    PangoFontMap* map = nullptr;
-    PangoContext* context = nullptr;
-    PangoFontDescription* regular = nullptr;
-    PangoFontDescription* bold = nullptr;
-    PangoAttrList* attributes = nullptr;
+// The code point starting at byte i of valid UTF-8 (HarfBuzz replaced invalid sequences already; they map
+// to U+FFFD here too).
+char32_t code_point_at(std::string_view s, std::size_t i) {
+    const auto b0 = static_cast<unsigned char>(s[i]);
+    auto next = [&](std::size_t k) -> char32_t {
+        return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) & 0x3FU : 0;
+    };
+    if (b0 < 0x80) {
+        return b0;
+    }
+    if ((b0 & 0xE0U) == 0xC0) {
+        return ((b0 & 0x1FU) << 6U) | next(1);
+    }
+    if ((b0 & 0xF0U) == 0xE0) {
+        return ((b0 & 0x0FU) << 12U) | (next(1) << 6U) | next(2);
+    }
+    if ((b0 & 0xF8U) == 0xF0) {
+        return ((b0 & 0x07U) << 18U) | (next(1) << 12U) | (next(2) << 6U) | next(3);
+    }
+    return 0xFFFD;
+}
 
-    fonts() = default;
-    fonts(const fonts&) = delete;
-    fonts& operator=(const fonts&) = delete;
-    ~fonts() {
-        if (attributes != nullptr) {
-            pango_attr_list_unref(attributes);
-        }
-        if (bold != nullptr) {
-            pango_font_description_free(bold);
-        }
-        if (regular != nullptr) {
-            pango_font_description_free(regular);
-        }
-        if (context != nullptr) {
-            g_object_unref(context);
-        }
-        if (map != nullptr) {
-            g_object_unref(map);
-        }
-        if (config != nullptr) {
-            FcConfigDestroy(config);
+void append_number(std::string& out, long v) {
+    std::array<char, 24> buf{};
+    const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), v);
+    out.append(buf.data(), r.ptr);
+}
+
+void append_hex4(std::string& out, glyph_id g) {
+    constexpr std::string_view digits = "0123456789ABCDEF";
+    out += digits[(g >> 12U) & 0xFU];
+    out += digits[(g >> 8U) & 0xFU];
+    out += digits[(g >> 4U) & 0xFU];
+    out += digits[g & 0xFU];
+}
+
+}  // namespace
+
+struct text_engine::shaper {
+    hb_buffer_t* buffer = hb_buffer_create();
+    std::array<hb_feature_t, 2> features{};
+    std::vector<glyph> glyphs;
+
+    shaper() {
+        hb_feature_from_string("liga=0", -1, &features[0]);
+        hb_feature_from_string("clig=0", -1, &features[1]);
+    }
+    ~shaper() { hb_buffer_destroy(buffer); }
+    shaper(const shaper&) = delete;
+    shaper& operator=(const shaper&) = delete;
+
+    // Shapes s into glyphs (replacing the previous result) and teaches the font which text each glyph
+    // came from.
+    void shape(font_program& font, std::string_view s) {
+        hb_buffer_clear_contents(buffer);
+        hb_buffer_add_utf8(buffer, s.data(), static_cast<int>(s.size()), 0, static_cast<int>(s.size()));
+        hb_buffer_guess_segment_properties(buffer);
+        hb_shape(font.hb(), buffer, features.data(), static_cast<unsigned>(features.size()));
+        unsigned count = 0;
+        const hb_glyph_info_t* info = hb_buffer_get_glyph_infos(buffer, &count);
+        const hb_glyph_position_t* pos = hb_buffer_get_glyph_positions(buffer, &count);
+        glyphs.clear();
+        for (unsigned i = 0; i < count; ++i) {
+            const auto id = static_cast<glyph_id>(info[i].codepoint);
+            glyphs.push_back(
+                {id,
+                 info[i].cluster,
+                 static_cast<double>(pos[i].x_advance),
+                 static_cast<double>(pos[i].x_offset)}
+            );
+            if (font.unicode_of(id) == 0 && info[i].cluster < s.size()) {
+                font.learn_unicode(id, code_point_at(s, info[i].cluster));
+            }
         }
     }
 };
 
 namespace {
 
-// The family and weight fontconfig reads from the file itself, so that the template names files only.
-PangoFontDescription* describe_font_file(FcConfig* config, const std::string& path, PangoWeight fallback) {
-    FcFontSet* before = FcConfigGetFonts(config, FcSetApplication);
-    const int known = before != nullptr ? before->nfont : 0;
-    if (FcConfigAppFontAddFile(config, reinterpret_cast<const FcChar8*>(path.c_str())) == FcFalse) {
-        throw pdf_render_error(
-            "font file '" + path +
-            "' cannot be loaded (missing or not a TrueType/OpenType font); "
-            "check the template's fonts: entries"
-        );
+// Builds the blocks: glyph ranges of the last shaping result become runs.
+class block_builder {
+public:
+    block_builder(const font_program& font, double size)
+        : font_(font), scale_(size / font.units_per_em()), block_(std::make_unique<text_block>()) {
+        block_->font = &font;
+        block_->size = size;
+        line_height_ = (font.ascent() + font.descent()) * size;
     }
-    FcFontSet* set = FcConfigGetFonts(config, FcSetApplication);
-    FcChar8* family = nullptr;
-    if (set == nullptr || set->nfont <= known ||
-        FcPatternGetString(set->fonts[known], FC_FAMILY, 0, &family) != FcResultMatch) {
-        throw pdf_render_error("font file '" + path + "' has no family name");
+
+    [[nodiscard]] double width_of(const std::vector<glyph>& g, std::size_t from, std::size_t to) const {
+        double w = 0;
+        for (std::size_t i = from; i < to; ++i) {
+            w += g[i].advance;
+        }
+        return w * scale_;
     }
-    int weight = 0;
-    PangoFontDescription* d = pango_font_description_new();
-    pango_font_description_set_family(d, reinterpret_cast<const char*>(family));
-    pango_font_description_set_weight(
-        d,
-        FcPatternGetInteger(set->fonts[known], FC_WEIGHT, 0, &weight) == FcResultMatch &&
-                weight >= FC_WEIGHT_BOLD
-            ? PANGO_WEIGHT_BOLD
-            : fallback
-    );
-    return d;
+
+    // Adds glyphs [from, to) as a run at x on line `line`.
+    void run(const std::vector<glyph>& g, std::size_t from, std::size_t to, double x, int line) {
+        if (from >= to) {
+            return;
+        }
+        text_run r;
+        r.x = x;
+        r.baseline = line * line_height_ + font_.ascent() * block_->size;
+        std::string& s = r.show;
+        s += '[';
+        bool in_string = false;
+        long pending = 0;  // thousandths of the size, moving left
+        const double to_1000 = 1000.0 / font_.units_per_em();
+        for (std::size_t i = from; i < to; ++i) {
+            pending -= std::lround(g[i].offset * to_1000);
+            if (pending != 0) {
+                if (in_string) {
+                    s += '>';
+                    in_string = false;
+                }
+                append_number(s, pending);
+                pending = 0;
+            }
+            if (!in_string) {
+                s += '<';
+                in_string = true;
+            }
+            append_hex4(s, g[i].id);
+            glyphs_.push_back(g[i].id);
+            pending = std::lround(g[i].offset * to_1000) + font_.width_1000(g[i].id) -
+                      std::lround(g[i].advance * to_1000);
+        }
+        if (in_string) {
+            s += '>';
+        }
+        s += "]TJ";
+        block_->runs.push_back(std::move(r));
+    }
+
+    void set_lines(int lines) { block_->height = std::max(lines, 1) * line_height_; }
+
+    block_ptr finish() {
+        std::sort(glyphs_.begin(), glyphs_.end());
+        glyphs_.erase(std::unique(glyphs_.begin(), glyphs_.end()), glyphs_.end());
+        block_->glyphs = std::move(glyphs_);
+        return std::move(block_);
+    }
+
+private:
+    const font_program& font_;
+    double scale_;
+    double line_height_ = 0;
+    std::unique_ptr<text_block> block_;
+    std::vector<glyph_id> glyphs_;
+};
+
+bool is_space(std::string_view s, std::uint32_t cluster) { return cluster < s.size() && s[cluster] == ' '; }
+
+// A line may end after a space, or after a hyphen between letters ("Mehrwert-steuer"), never after the
+// hyphen of a negative number.
+bool break_after(std::string_view s, const std::vector<glyph>& g, std::size_t i) {
+    const std::uint32_t c = g[i].cluster;
+    if (is_space(s, c)) {
+        return true;
+    }
+    if (c < s.size() && s[c] == '-' && i > 0 && i + 1 < g.size()) {
+        const auto before = static_cast<unsigned char>(s[g[i - 1].cluster]);
+        const std::uint32_t after_c = g[i + 1].cluster;
+        const auto after = after_c < s.size() ? static_cast<unsigned char>(s[after_c]) : 0;
+        return std::isalpha(before) != 0 && (std::isalpha(after) != 0 || after >= 0x80);
+    }
+    return false;
 }
 
 }  // namespace
 
 text_engine::text_engine(const std::string& regular_font_path, const std::string& bold_font_path)
-    : fonts_(std::make_unique<fonts>()) {
-    fonts_->config = FcConfigCreate();
-    if (fonts_->config == nullptr) {
-        throw pdf_render_error("fontconfig: out of memory");
-    }
-    fonts_->regular = describe_font_file(fonts_->config, regular_font_path, PANGO_WEIGHT_NORMAL);
-    fonts_->bold = describe_font_file(fonts_->config, bold_font_path, PANGO_WEIGHT_BOLD);
-    pango_font_description_set_weight(fonts_->bold, PANGO_WEIGHT_BOLD);
-
-    fonts_->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
-    if (fonts_->map == nullptr) {
-        throw pdf_render_error("pango: no FreeType font map");
-    }
-    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fonts_->map), fonts_->config);
-    fonts_->context = pango_font_map_create_context(fonts_->map);
-    pango_cairo_context_set_resolution(fonts_->context, 72.0);
-    pango_context_set_round_glyph_positions(fonts_->context, FALSE);
-    cairo_font_options_t* options = cairo_font_options_create();
-    cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF);
-    cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE);
-    pango_cairo_context_set_font_options(fonts_->context, options);
-    cairo_font_options_destroy(options);
-
-    fonts_->attributes = pango_attr_list_new();
-    pango_attr_list_insert(fonts_->attributes, pango_attr_font_features_new("liga 0, clig 0"));
-    // A hyphen pango adds at a break would end up in the extracted text ("exam-ple" for an address).
-    pango_attr_list_insert(fonts_->attributes, pango_attr_insert_hyphens_new(FALSE));
-}
+    : regular_(std::make_unique<font_program>(regular_font_path)),
+      bold_(std::make_unique<font_program>(bold_font_path)),
+      shaper_(std::make_unique<shaper>()) {}
 
 text_engine::~text_engine() = default;
 
-layout_ptr text_engine::make(std::string_view text, const text_style& style, double width, align a) const {
-    layout_ptr layout(pango_layout_new(fonts_->context));
-    PangoFontDescription* d = pango_font_description_copy_static(style.bold ? fonts_->bold : fonts_->regular);
-    pango_font_description_set_absolute_size(d, style.size * PANGO_SCALE);
-    pango_layout_set_font_description(layout.get(), d);
-    pango_font_description_free(d);
-    pango_layout_set_attributes(layout.get(), fonts_->attributes);
-    if (width > 0) {
-        pango_layout_set_width(layout.get(), static_cast<int>(width * PANGO_SCALE));
-        pango_layout_set_wrap(layout.get(), PANGO_WRAP_WORD_CHAR);
+block_ptr text_engine::make(std::string_view text, const text_style& style, double width, align a) {
+    font_program& font = style.bold ? *bold_ : *regular_;
+    block_builder b(font, style.size);
+    int line = 0;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t end = std::min(text.find('\n', start), text.size());
+        const std::string_view para = text.substr(start, end - start);
+        shaper_->shape(font, para);
+        const std::vector<glyph>& g = shaper_->glyphs;
+        // Greedy: a line takes glyphs until the next would cross width, then ends at the last break
+        // opportunity, or before that glyph when the line has none.
+        auto emit = [&](std::size_t from, std::size_t to) {
+            std::size_t shown = to;
+            while (shown > from && is_space(para, g[shown - 1].cluster)) {
+                --shown;  // trailing spaces take no room
+            }
+            const double w = b.width_of(g, from, shown);
+            const double x = width <= 0 || a == align::left ? 0.0
+                             : a == align::right            ? width - w
+                                                            : (width - w) / 2;
+            b.run(g, from, shown, x, line);
+            ++line;
+        };
+        std::size_t from = 0;
+        if (width > 0) {
+            const double limit = width / (style.size / font.units_per_em());
+            double used = 0;
+            std::size_t last_break = 0;  // index after the last break opportunity in this line; 0: none
+            for (std::size_t i = 0; i < g.size(); ++i) {
+                while (used + g[i].advance > limit && i > from && !is_space(para, g[i].cluster)) {
+                    std::size_t cut = last_break > from ? last_break : i;
+                    // Never inside a cluster (a letter and its combining mark).
+                    while (cut > from + 1 && g[cut].cluster == g[cut - 1].cluster) {
+                        --cut;
+                    }
+                    emit(from, cut);
+                    from = cut;
+                    used = 0;
+                    for (std::size_t k = from; k < i; ++k) {
+                        used += g[k].advance;
+                    }
+                    last_break = 0;
+                }
+                used += g[i].advance;
+                if (break_after(para, g, i)) {
+                    last_break = i + 1;
+                }
+            }
+        }
+        emit(from, g.size());
+        if (end >= text.size()) {
+            break;
+        }
+        start = end + 1;
     }
-    pango_layout_set_alignment(
-        layout.get(),
-        a == align::right    ? PANGO_ALIGN_RIGHT
-        : a == align::center ? PANGO_ALIGN_CENTER
-                             : PANGO_ALIGN_LEFT
-    );
-    pango_layout_set_text(layout.get(), text.data(), static_cast<int>(text.size()));
-    return layout;
+    b.set_lines(line);
+    return b.finish();
 }
 
-layout_ptr text_engine::make_row(
+block_ptr text_engine::make_row(
     std::string_view text, const text_style& style, const std::vector<double>& right_tabs
-) const {
-    layout_ptr layout = make(text, style, 0, align::left);
-    PangoTabArray* tabs = pango_tab_array_new(static_cast<gint>(right_tabs.size()), FALSE);
-    for (std::size_t i = 0; i < right_tabs.size(); ++i) {
-        pango_tab_array_set_tab(
-            tabs, static_cast<gint>(i), PANGO_TAB_RIGHT, static_cast<gint>(right_tabs[i] * PANGO_SCALE)
-        );
+) {
+    font_program& font = style.bold ? *bold_ : *regular_;
+    block_builder b(font, style.size);
+    std::size_t start = 0;
+    for (std::size_t cell = 0;; ++cell) {
+        const std::size_t end = std::min(text.find('\t', start), text.size());
+        shaper_->shape(font, text.substr(start, end - start));
+        const std::vector<glyph>& g = shaper_->glyphs;
+        const double w = b.width_of(g, 0, g.size());
+        const double x = cell == 0 ? 0.0 : cell <= right_tabs.size() ? right_tabs[cell - 1] - w : 0.0;
+        b.run(g, 0, g.size(), x, 0);
+        if (end >= text.size()) {
+            break;
+        }
+        start = end + 1;
     }
-    pango_layout_set_tabs(layout.get(), tabs);
-    pango_tab_array_free(tabs);
-    return layout;
+    b.set_lines(1);
+    return b.finish();
 }
 
-PangoLayout* text_engine::cached(std::string_view text, const text_style& style, double width, align a) {
+const text_block* text_engine::cached(std::string_view text, const text_style& style, double width, align a) {
     std::string key(text);
     key += '\x1f';
-    key += std::to_string(style.size) + (style.bold ? "b" : "r") + std::to_string(style.color[0]) + "." +
-           std::to_string(style.color[1]) + "." + std::to_string(style.color[2]) + "/" +
-           std::to_string(width) + "/" + std::to_string(static_cast<int>(a));
+    key += std::to_string(style.size) + (style.bold ? "b/" : "r/") + std::to_string(width) + "/" +
+           std::to_string(static_cast<int>(a));
     if (auto hit = cache_.find(key); hit != cache_.end()) {
         return hit->second.get();
     }
@@ -161,19 +297,6 @@ void text_engine::trim_cache() {
     if (cache_.size() >= 4096) {
         cache_.clear();
     }
-}
-
-double text_engine::height(PangoLayout* layout) {
-    int w = 0;
-    int h = 0;
-    pango_layout_get_size(layout, &w, &h);
-    return static_cast<double>(h) / PANGO_SCALE;
-}
-
-void text_engine::draw(cairo_t* cr, PangoLayout* layout, double x, double y, const rgb& color) {
-    cairo_set_source_rgb(cr, color[0] / 255.0, color[1] / 255.0, color[2] / 255.0);
-    cairo_move_to(cr, x, y);
-    pango_cairo_show_layout(cr, layout);
 }
 
 }  // namespace fakturad::documents::detail

@@ -1,13 +1,14 @@
 #pragma once
-// Text on cairo through pango, set up once per renderer: the template's two font files in a private
-// fontconfig configuration (the host's fonts never take part), 72 dpi so that a pango point is a PDF
-// point, unrounded glyph positions and no ligatures (text extraction must give back the typed letters).
+// Text for the PDFs: HarfBuzz shapes it with the template's two font files (the host's fonts never take
+// part), lines wrap at spaces and hyphens (inside a word only when the word alone is too long), and each
+// line is kept as the PDF text operator that shows it. Ligatures are off, so that extracted text gives back
+// the typed letters; kerning stays on.
+//
+// Text that repeats from document to document (labels, column heads, the footer, legal notes) is laid out
+// once per engine (cached), so a document pays only for its own variable texts.
 
 #include "fakturad/documents/pdf_template.hpp"
-
-#include <pango/pango.h>
-
-#include <cairo.h>
+#include "font_program.hpp"
 
 #include <memory>
 #include <string>
@@ -17,11 +18,6 @@
 
 namespace fakturad::documents::detail {
 
-struct gobject_unref {
-    void operator()(void* p) const noexcept;
-};
-using layout_ptr = std::unique_ptr<PangoLayout, gobject_unref>;
-
 struct text_style {
     double size = 9.0;  // points
     bool bold = false;
@@ -29,6 +25,22 @@ struct text_style {
 };
 
 enum class align : unsigned char { left, right, center };
+
+// One run of glyphs on one line, relative to the block's top-left corner.
+struct text_run {
+    double x = 0;         // left end of the run's first glyph
+    double baseline = 0;  // distance of the baseline from the block's top
+    std::string show;     // the PDF operator that shows it: "[<0024>-12<0025>]TJ"
+};
+
+struct text_block {
+    const font_program* font = nullptr;
+    double size = 9.0;
+    double height = 0;  // lines × line height; one line for empty text
+    std::vector<text_run> runs;
+    std::vector<glyph_id> glyphs;  // every glyph shown, each once (the PDF embeds these)
+};
+using block_ptr = std::unique_ptr<const text_block>;
 
 class text_engine {
 public:
@@ -38,33 +50,32 @@ public:
     text_engine(const text_engine&) = delete;
     text_engine& operator=(const text_engine&) = delete;
 
-    // A laid-out paragraph; width <= 0: one line, no wrapping.
-    [[nodiscard]] layout_ptr make(std::string_view text, const text_style& style, double width, align a)
-        const;
+    // A laid-out paragraph ('\n' starts a new line); width <= 0: no wrapping. Alignment within width.
+    [[nodiscard]] block_ptr make(std::string_view text, const text_style& style, double width, align a);
 
     // One line whose tab characters move the following text to end at the given positions (points from
-    // the layout's left edge): a table row of right-aligned cells shaped as one paragraph, not one per cell.
-    [[nodiscard]] layout_ptr make_row(
+    // the block's left edge): a table row of right-aligned cells.
+    [[nodiscard]] block_ptr make_row(
         std::string_view text, const text_style& style, const std::vector<double>& right_tabs
-    ) const;
+    );
 
-    // The same, kept for later documents: for text that repeats from document to document (labels, column
-    // heads, the footer, legal notes), whose shaping would otherwise be repeated for every invoice. The
-    // layout lives as long as the engine or until trim_cache; never modify it.
-    [[nodiscard]] PangoLayout* cached(std::string_view text, const text_style& style, double width, align a);
-    // Between documents: drops the cache once it holds 4096 layouts (a worker that meets ever new sellers
+    // The same as make, kept for later documents. The block lives as long as the engine or until
+    // trim_cache.
+    [[nodiscard]] const text_block* cached(
+        std::string_view text, const text_style& style, double width, align a
+    );
+    // Between documents: drops the cache once it holds 4096 blocks (a worker that meets ever new sellers
     // starts over instead of growing).
     void trim_cache();
 
-    // Height of the laid-out text in points (lays it out on first use).
-    [[nodiscard]] static double height(PangoLayout* layout);
-    // Draws the layout with its top-left corner at (x, y).
-    static void draw(cairo_t* cr, PangoLayout* layout, double x, double y, const rgb& color);
+    [[nodiscard]] static double height(const text_block* block) { return block->height; }
 
 private:
-    struct fonts;
-    std::unique_ptr<fonts> fonts_;
-    std::unordered_map<std::string, layout_ptr> cache_;
+    struct shaper;
+    std::unique_ptr<font_program> regular_;
+    std::unique_ptr<font_program> bold_;
+    std::unique_ptr<shaper> shaper_;
+    std::unordered_map<std::string, block_ptr> cache_;
 };
 
 }  // namespace fakturad::documents::detail
