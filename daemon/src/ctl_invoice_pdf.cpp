@@ -96,7 +96,6 @@ invoice_pdf_maker::result invoice_pdf_maker::make(
         attachment = documents::facturx_attachment{std::move(xml.xml), *facturx};
     }
     try {
-        const documents::rendered_pdf pdf = renderer_.render(doc);
         documents::pdfa_metadata meta;
         meta.title = documents::document_title(doc);
         meta.author = doc.seller.name;
@@ -105,7 +104,7 @@ invoice_pdf_maker::result invoice_pdf_maker::make(
         meta.created = doc.issue_date
                            ? std::chrono::sys_days(*doc.issue_date)
                            : std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-        return {documents::make_pdfa3(pdf.bytes, icc_, meta, attachment), {}};
+        return {renderer_.render_pdfa3(doc, icc_, meta, attachment).bytes, {}};
     } catch (const std::exception& e) {
         return {{}, {e.what()}};
     }

@@ -47,6 +47,7 @@ public:
     [[nodiscard]] double italic_angle() const noexcept { return italic_angle_; }
     [[nodiscard]] int cap_height() const noexcept { return cap_height_; }
     [[nodiscard]] bool bold() const noexcept { return bold_; }
+    [[nodiscard]] const std::string& path() const noexcept { return path_; }
 
     // A TrueType file with only these glyphs (and .notdef), without hinting or layout tables; glyph ids
     // unchanged. Throws pdf_render_error when hb-subset fails (out of memory).

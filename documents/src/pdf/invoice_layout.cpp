@@ -118,7 +118,7 @@ public:
           small_{7.0, false, grey},
           bold_{9.0, true, r.tpl.text} {}
 
-    rendered_pdf run() {
+    rendered_pdf run(const pdfa_parts* archive) {
         plan_payment();
         first_page();
         line_table();
@@ -126,7 +126,7 @@ public:
         vat_notes();
         payment();
         closing();
-        return draw_all();
+        return draw_all(archive);
     }
 
 private:
@@ -720,7 +720,7 @@ private:
         return out;
     }
 
-    rendered_pdf draw_all() {
+    rendered_pdf draw_all(const pdfa_parts* archive) {
         const std::vector<const text_block*> footer = footer_columns();
         const auto page_count = canvas_.page_count();
         for (std::size_t i = 0; i < page_count; ++i) {
@@ -737,7 +737,7 @@ private:
             );
             put(page_no, right - 60 * mm, footer_top - 5 * mm, grey);
         }
-        return {canvas_.finish(), static_cast<int>(page_count)};
+        return {canvas_.finish(archive), static_cast<int>(page_count)};
     }
 
     const page_resources& r_;
@@ -759,10 +759,12 @@ private:
 
 }  // namespace
 
-rendered_pdf compose_invoice(const page_resources& r, const billing::invoice& doc) {
+rendered_pdf compose_invoice(
+    const page_resources& r, const billing::invoice& doc, const pdfa_parts* archive
+) {
     r.text.trim_cache();
     try {
-        return composer(r, doc).run();
+        return composer(r, doc).run(archive);
     } catch (const money_error& e) {
         throw pdf_render_error(
             std::string("invoice ") + doc.number + ": amount cannot be printed: " + e.what()

@@ -6,6 +6,7 @@
 #include "fakturad/billing/invoice.hpp"
 #include "fakturad/documents/pdf_renderer.hpp"
 #include "fakturad/documents/pdf_template.hpp"
+#include "pdf_canvas.hpp"
 #include "pdf_image.hpp"
 #include "text_engine.hpp"
 
@@ -19,6 +20,9 @@ struct page_resources {
     std::shared_ptr<const pdf_image> logo;  // null: none
 };
 
-[[nodiscard]] rendered_pdf compose_invoice(const page_resources& r, const billing::invoice& doc);
+// archive: write PDF/A-3b directly; null: a plain PDF.
+[[nodiscard]] rendered_pdf compose_invoice(
+    const page_resources& r, const billing::invoice& doc, const pdfa_parts* archive
+);
 
 }  // namespace fakturad::documents::detail

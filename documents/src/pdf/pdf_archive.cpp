@@ -1,6 +1,7 @@
 #include "fakturad/documents/pdf_archive.hpp"
 
-#include <date/date.h>
+#include "pdfa_xmp.hpp"
+
 #include <qpdf/Buffer.hh>
 #include <qpdf/Pl_Flate.hh>
 #include <qpdf/QPDF.hh>
@@ -17,114 +18,12 @@ namespace fakturad::documents {
 namespace {
 
 using oh = QPDFObjectHandle;
+using detail::make_xmp;
+using detail::pdf_date;
 
-std::string xml_escape(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
-
-// "2026-11-27T00:00:00Z" for XMP, "D:20261127000000Z" for the Info dictionary: one instant, two spellings.
-std::string xmp_date(std::chrono::sys_seconds t) { return date::format("%FT%TZ", t); }
-std::string pdf_date(std::chrono::sys_seconds t) { return date::format("D:%Y%m%d%H%M%SZ", t); }
-
-std::string facturx_schema_property(std::string_view name, std::string_view description) {
-    std::string out = "<rdf:li rdf:parseType=\"Resource\">";
-    out += "<pdfaProperty:name>" + std::string(name) + "</pdfaProperty:name>";
-    out += "<pdfaProperty:valueType>Text</pdfaProperty:valueType>";
-    out += "<pdfaProperty:category>external</pdfaProperty:category>";
-    out += "<pdfaProperty:description>" + std::string(description) + "</pdfaProperty:description>";
-    out += "</rdf:li>\n";
-    return out;
-}
-
-std::string make_xmp(
-    const pdfa_metadata& meta, std::string_view producer, const std::optional<facturx_attachment>& att
-) {
-    const std::string created = xmp_date(meta.created);
-    // The xpacket header has neither bytes nor encoding attributes (ISO 19005-3 6.6.2.1).
-    std::string x = "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n";
-    x += "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n<rdf:RDF "
-         "xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n";
-    x += "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">"
-         "<pdfaid:part>3</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance></rdf:Description>\n";
-    x += "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">";
-    x += "<dc:format>application/pdf</dc:format>";
-    // An empty value is left out here and in the Info dictionary alike, so that both always agree.
-    if (!meta.title.empty()) {
-        x += "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">" + xml_escape(meta.title) +
-             "</rdf:li></rdf:Alt></dc:title>";
-    }
-    if (!meta.author.empty()) {
-        x += "<dc:creator><rdf:Seq><rdf:li>" + xml_escape(meta.author) + "</rdf:li></rdf:Seq></dc:creator>";
-    }
-    if (!meta.subject.empty()) {
-        x += "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">" + xml_escape(meta.subject) +
-             "</rdf:li></rdf:Alt></dc:description>";
-    }
-    x += "</rdf:Description>\n";
-    x += "<rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">";
-    x += "<xmp:CreatorTool>" + xml_escape(meta.creator_tool) + "</xmp:CreatorTool>";
-    x += "<xmp:CreateDate>" + created + "</xmp:CreateDate><xmp:ModifyDate>" + created +
-         "</xmp:ModifyDate><xmp:MetadataDate>" + created + "</xmp:MetadataDate>";
-    x += "</rdf:Description>\n";
-    x += "<rdf:Description rdf:about=\"\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"><pdf:Producer>" +
-         xml_escape(producer) + "</pdf:Producer></rdf:Description>\n";
-    if (att) {
-        // fx: is not a predefined XMP schema, so PDF/A wants it declared by an extension schema.
-        x += "<rdf:Description rdf:about=\"\" xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\" "
-             "xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\" "
-             "xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\n";
-        x += "<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n";
-        x += "<pdfaSchema:schema>Factur-X PDFA Extension Schema</pdfaSchema:schema>\n";
-        x += "<pdfaSchema:namespaceURI>urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#</"
-             "pdfaSchema:namespaceURI>\n";
-        x += "<pdfaSchema:prefix>fx</pdfaSchema:prefix>\n<pdfaSchema:property><rdf:Seq>\n";
-        x += facturx_schema_property("DocumentFileName", "The name of the embedded XML document");
-        x += facturx_schema_property(
-            "DocumentType", "The type of the hybrid document in capital letters, e.g. INVOICE or ORDER"
-        );
-        x += facturx_schema_property(
-            "Version", "The actual version of the standard applying to the embedded XML document"
-        );
-        x +=
-            facturx_schema_property("ConformanceLevel", "The conformance level of the embedded XML document");
-        x += "</rdf:Seq></pdfaSchema:property>\n</rdf:li></rdf:Bag></pdfaExtension:schemas>\n</"
-             "rdf:Description>\n";
-        x += "<rdf:Description rdf:about=\"\" "
-             "xmlns:fx=\"urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#\">";
-        x += "<fx:DocumentType>INVOICE</fx:DocumentType>";
-        x +=
-            "<fx:DocumentFileName>" + std::string(facturx_file_name(att->profile)) + "</fx:DocumentFileName>";
-        x += "<fx:Version>1.0</fx:Version>";
-        x += "<fx:ConformanceLevel>" + std::string(facturx_conformance_level(att->profile)) +
-             "</fx:ConformanceLevel>";
-        x += "</rdf:Description>\n";
-    }
-    x += "</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>";
-    return x;
-}
-
-// cairo writes CIDFontType2 descendants without /CIDToGIDMap, which PDF/A requires; its CIDs are the glyph
-// ids of the embedded subset, so the identity map is the right one.
+// Some writers (cairo among them) leave /CIDToGIDMap out of CIDFontType2 descendants, which PDF/A requires;
+// their CIDs are the glyph ids of the embedded subset, so the identity map is the right one. Our own writer
+// sets it; the repair is for PDFs from elsewhere.
 void add_missing_cid_to_gid_maps(QPDF& q) {
     for (oh& obj : q.getAllObjects()) {
         if (!obj.isDictionary()) {
@@ -189,7 +88,7 @@ std::string make_pdfa3(
         return true;
     }();
     (void)fast_deflate;
-    const std::string producer = "fakturad (cairo, qpdf)";
+    const std::string producer(detail::pdf_producer);
     try {
         QPDF q;
         q.setSuppressWarnings(true);
@@ -212,7 +111,7 @@ std::string make_pdfa3(
         xmp.getDict().replaceKey("/Subtype", oh::newName("/XML"));
         root.replaceKey("/Metadata", xmp);
 
-        // A fresh Info dictionary: cairo's carries its own producer and the time of rendering.
+        // A fresh Info dictionary: one the input may carry has another producer and the time of rendering.
         oh info = oh::newDictionary();
         const std::string when = pdf_date(meta.created);
         for (const auto& [key, value] :
@@ -256,7 +155,7 @@ std::string make_pdfa3(
         w.setMinimumPDFVersion("1.7");
         w.setNewlineBeforeEndstream(true);
         w.setObjectStreamMode(qpdf_o_disable);
-        // cairo's streams are already deflated; decoding and re-deflating them would double the cost.
+        // The renderer's streams are already deflated; decoding and re-deflating them would double the cost.
         w.setDecodeLevel(qpdf_dl_none);
         w.setDeterministicID(true);
         w.write();

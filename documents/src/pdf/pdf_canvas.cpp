@@ -1,6 +1,7 @@
 #include "pdf_canvas.hpp"
 
 #include "fakturad/documents/pdf_renderer.hpp"
+#include "pdfa_xmp.hpp"
 
 #include <zlib.h>
 
@@ -9,6 +10,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 namespace fakturad::documents::detail {
 namespace {
@@ -97,6 +99,7 @@ public:
         return out_;
     }
     void end() { out_ += "\nendobj\n"; }
+    [[nodiscard]] std::string_view bytes() const noexcept { return out_; }
 
     void dictionary(std::size_t number, std::string_view body) {
         begin(number) += body;
@@ -117,7 +120,8 @@ public:
         end();
     }
 
-    std::string finish(std::size_t root) {
+    // info: 0 for none; id: the trailer /ID's hex digits, empty for none.
+    std::string finish(std::size_t root, std::size_t info, std::string_view id) {
         const std::size_t xref = out_.size();
         out_ += "xref\n0 " + std::to_string(offsets_.size()) + "\n0000000000 65535 f \n";
         std::array<char, 24> line{};
@@ -126,7 +130,14 @@ public:
             out_ += line.data();
         }
         out_ += "trailer\n<< /Size " + std::to_string(offsets_.size()) + " /Root " + std::to_string(root) +
-                " 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+                " 0 R";
+        if (info != 0) {
+            out_ += " /Info " + std::to_string(info) + " 0 R";
+        }
+        if (!id.empty()) {
+            out_ += " /ID [<" + std::string(id) + "> <" + std::string(id) + ">]";
+        }
+        out_ += " >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
         return std::move(out_);
     }
 
@@ -136,6 +147,62 @@ private:
 };
 
 std::string ref(std::size_t n) { return std::to_string(n) + " 0 R"; }
+
+// A PDF text string: literal when it is printable ASCII, else UTF-16BE with a byte order mark.
+std::string text_string(std::string_view utf8) {
+    const bool ascii = std::all_of(utf8.begin(), utf8.end(), [](char c) {
+        return static_cast<unsigned char>(c) >= 0x20 && static_cast<unsigned char>(c) < 0x7F;
+    });
+    if (ascii) {
+        std::string s = "(";
+        for (const char c : utf8) {
+            if (c == '(' || c == ')' || c == '\\') {
+                s += '\\';
+            }
+            s += c;
+        }
+        return s + ")";
+    }
+    std::string s = "<FEFF";
+    for (std::size_t i = 0; i < utf8.size();) {
+        const auto b0 = static_cast<unsigned char>(utf8[i]);
+        const std::size_t n = b0 < 0x80 ? 1 : (b0 & 0xE0U) == 0xC0 ? 2 : (b0 & 0xF0U) == 0xE0 ? 3 : 4;
+        char32_t c = n == 1 ? b0 : n == 2 ? (b0 & 0x1FU) : n == 3 ? (b0 & 0x0FU) : (b0 & 0x07U);
+        for (std::size_t k = 1; k < n && i + k < utf8.size(); ++k) {
+            c = (c << 6U) | (static_cast<unsigned char>(utf8[i + k]) & 0x3FU);
+        }
+        append_utf16_hex(s, c);
+        i += n;
+    }
+    return s + ">";
+}
+
+// 16 bytes from the file's content for the trailer /ID (two FNV-1a-style 64-bit hashes over 8-byte words
+// with different seeds): the same document gives the same file, and different documents different IDs.
+std::string content_id(std::string_view bytes) {
+    std::uint64_t a = 14695981039346656037ULL;
+    std::uint64_t b = 1099511628211ULL * 31;
+    std::size_t i = 0;
+    for (; i + 8 <= bytes.size(); i += 8) {
+        std::uint64_t word = 0;
+        std::memcpy(&word, bytes.data() + i, 8);
+        a = (a ^ word) * 1099511628211ULL;
+        b = (b ^ word) * 0x100000001B3ULL + 0x9E3779B97F4A7C15ULL;
+    }
+    for (; i < bytes.size(); ++i) {
+        a = (a ^ static_cast<unsigned char>(bytes[i])) * 1099511628211ULL;
+        b = (b ^ static_cast<unsigned char>(bytes[i])) * 0x100000001B3ULL + 0x9E3779B97F4A7C15ULL;
+    }
+    std::array<char, 33> hex{};
+    std::snprintf(
+        hex.data(),
+        hex.size(),
+        "%016llX%016llX",
+        static_cast<unsigned long long>(a),
+        static_cast<unsigned long long>(b)
+    );
+    return {hex.data(), 32};
+}
 
 std::string to_unicode_cmap(const font_program& font, const std::vector<glyph_id>& glyphs) {
     std::string s =
@@ -287,17 +354,34 @@ void pdf_canvas::image(const std::shared_ptr<const pdf_image>& img, double x, do
     s += " Do Q\n";
 }
 
-std::string pdf_canvas::finish() const {
-    // Object numbers: catalog, page tree, resources, 5 per font, 1 per image, 2 per page.
+std::string pdf_canvas::finish(const pdfa_parts* archive) const {
+    // Object numbers: catalog, page tree, resources, 5 per font, 1 per image, 2 per page; then for PDF/A the
+    // metadata, output intent, ICC profile and Info, and for an attachment its stream and file spec.
     constexpr std::size_t catalog = 1;
     constexpr std::size_t page_tree = 2;
     constexpr std::size_t resources = 3;
     const std::size_t first_font = 4;
     const std::size_t first_image = first_font + 5 * fonts_.size();
     const std::size_t first_page = first_image + images_.size();
-    object_writer w(first_page + 2 * pages_.size() - 1);
+    const std::size_t metadata = first_page + 2 * pages_.size();
+    const std::size_t intent = metadata + 1;
+    const std::size_t icc = metadata + 2;
+    const std::size_t info = metadata + 3;
+    const std::size_t embedded = metadata + 4;
+    const std::size_t file_spec = metadata + 5;
+    const bool attached = archive != nullptr && archive->attachment != nullptr;
+    object_writer w(archive == nullptr ? metadata - 1 : attached ? file_spec : info);
 
-    w.dictionary(catalog, "<< /Type /Catalog /Pages " + ref(page_tree) + " >>");
+    std::string cat = "<< /Type /Catalog /Pages " + ref(page_tree);
+    if (archive != nullptr) {
+        cat += " /Metadata " + ref(metadata) + " /OutputIntents [" + ref(intent) + "]";
+        if (attached) {
+            const std::string name(facturx_file_name(archive->attachment->profile));
+            cat += " /Names << /EmbeddedFiles << /Names [(" + name + ") " + ref(file_spec) + "] >> >> /AF [" +
+                   ref(file_spec) + "]";
+        }
+    }
+    w.dictionary(catalog, cat + " >>");
     std::string kids;
     for (std::size_t i = 0; i < pages_.size(); ++i) {
         kids += ref(first_page + 2 * i) + " ";
@@ -400,7 +484,56 @@ std::string pdf_canvas::finish() const {
             deflate_bytes(pages_[i].data(), pages_[i].size(), Z_DEFAULT_COMPRESSION)
         );
     }
-    return w.finish(catalog);
+    if (archive == nullptr) {
+        return w.finish(catalog, 0, {});
+    }
+    const pdfa_metadata& meta = *archive->meta;
+    const std::optional<facturx_attachment> att =
+        attached ? std::optional<facturx_attachment>(*archive->attachment) : std::nullopt;
+    // Not compressed: PDF/A wants the XMP readable without decoding.
+    w.stream(metadata, "/Type /Metadata /Subtype /XML", make_xmp(meta, pdf_producer, att));
+    w.dictionary(
+        intent,
+        "<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (sRGB IEC61966-2.1) /Info "
+        "(sRGB IEC61966-2.1) /DestOutputProfile " +
+            ref(icc) + " >>"
+    );
+    w.stream(
+        icc,
+        "/N 3 /Filter /FlateDecode",
+        deflate_bytes(archive->srgb_icc.data(), archive->srgb_icc.size(), Z_BEST_SPEED)
+    );
+    const std::string when = pdf_date(meta.created);
+    std::string i = "<<";
+    for (const auto& [key, value] :
+         {std::pair{"/Title", &meta.title},
+          std::pair{"/Author", &meta.author},
+          std::pair{"/Subject", &meta.subject}}) {
+        if (!value->empty()) {
+            i += std::string(" ") + key + " " + text_string(*value);
+        }
+    }
+    i += " /Creator " + text_string(meta.creator_tool) + " /Producer " + text_string(pdf_producer) +
+         " /CreationDate (" + when + ") /ModDate (" + when + ") >>";
+    w.dictionary(info, i);
+    if (attached) {
+        const facturx_attachment& a = *archive->attachment;
+        const std::string name(facturx_file_name(a.profile));
+        w.stream(
+            embedded,
+            "/Type /EmbeddedFile /Subtype /text#2Fxml /Params << /Size " + std::to_string(a.xml.size()) +
+                " /ModDate (" + when + ") >> /Filter /FlateDecode",
+            deflate_bytes(a.xml.data(), a.xml.size(), Z_BEST_SPEED)
+        );
+        // The XML states the same invoice as the PDF: Alternative (Factur-X 1.09 for BASIC and above).
+        w.dictionary(
+            file_spec,
+            "<< /Type /Filespec /F (" + name + ") /UF (" + name + ") /EF << /F " + ref(embedded) + " /UF " +
+                ref(embedded) + " >> /Desc (Factur-X / ZUGFeRD invoice (" +
+                std::string(facturx_conformance_level(a.profile)) + ")) /AFRelationship /Alternative >>"
+        );
+    }
+    return w.finish(catalog, info, content_id(w.bytes()));
 }
 
 }  // namespace fakturad::documents::detail

@@ -7,6 +7,7 @@
 // each font with exactly the glyphs the document shows (with /W widths and a ToUnicode map, so that
 // extracted text is the typed text), the images once each however often they appear, and writes the file.
 
+#include "fakturad/documents/pdf_archive.hpp"
 #include "fakturad/documents/pdf_template.hpp"
 #include "pdf_image.hpp"
 #include "text_engine.hpp"
@@ -16,6 +17,15 @@
 #include <vector>
 
 namespace fakturad::documents::detail {
+
+// What makes the file PDF/A-3b when the writer adds it itself: the same parts make_pdfa3 adds to other
+// PDFs (sRGB OutputIntent, XMP, Info from the same values, the Factur-X XML as an associated file, a
+// content-derived trailer /ID), without parsing the file again.
+struct pdfa_parts {
+    std::string_view srgb_icc;
+    const pdfa_metadata* meta = nullptr;
+    const facturx_attachment* attachment = nullptr;  // null: PDF/A-3b without an attachment
+};
 
 class pdf_canvas {
 public:
@@ -35,9 +45,9 @@ public:
     // /Interpolate true).
     void image(const std::shared_ptr<const pdf_image>& img, double x, double y, double w, double h);
 
-    // The PDF file (PDF 1.7, plain; make_pdfa3 turns it into PDF/A-3). Throws pdf_render_error when a font
-    // cannot be subset or compression fails.
-    [[nodiscard]] std::string finish() const;
+    // The PDF file: PDF 1.7, and PDF/A-3b with archive. Throws pdf_render_error when a font cannot be
+    // subset or compression fails.
+    [[nodiscard]] std::string finish(const pdfa_parts* archive = nullptr) const;
 
 private:
     struct used_font {

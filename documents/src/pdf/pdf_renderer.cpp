@@ -30,7 +30,18 @@ invoice_pdf_renderer& invoice_pdf_renderer::operator=(invoice_pdf_renderer&&) no
 
 rendered_pdf invoice_pdf_renderer::render(const billing::invoice& doc) {
     const detail::page_resources resources{impl_->tpl, impl_->text, impl_->logo};
-    return detail::compose_invoice(resources, doc);
+    return detail::compose_invoice(resources, doc, nullptr);
+}
+
+rendered_pdf invoice_pdf_renderer::render_pdfa3(
+    const billing::invoice& doc,
+    std::string_view srgb_icc,
+    const pdfa_metadata& meta,
+    const std::optional<facturx_attachment>& attachment
+) {
+    const detail::page_resources resources{impl_->tpl, impl_->text, impl_->logo};
+    const detail::pdfa_parts archive{srgb_icc, &meta, attachment ? &*attachment : nullptr};
+    return detail::compose_invoice(resources, doc, &archive);
 }
 
 const pdf_template& invoice_pdf_renderer::layout_template() const noexcept { return impl_->tpl; }

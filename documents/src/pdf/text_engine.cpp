@@ -9,6 +9,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 
 namespace fakturad::documents::detail {
 namespace {
@@ -58,6 +59,44 @@ void append_hex4(std::string& out, glyph_id g) {
 
 }  // namespace
 
+[[noreturn]] void missing_glyph(const font_program& font, std::string_view s, std::uint32_t cluster) {
+    const char32_t c = cluster < s.size() ? code_point_at(s, cluster) : 0;
+    std::array<char, 16> code{};
+    std::snprintf(code.data(), code.size(), "U+%04X", static_cast<unsigned>(c));
+    std::size_t length = 1;
+    while (cluster + length < s.size() && (static_cast<unsigned char>(s[cluster + length]) & 0xC0U) == 0x80) {
+        ++length;
+    }
+    throw pdf_render_error(
+        "font file '" + font.path() + "' has no glyph for " + code.data() + " \"" +
+        std::string(s.substr(std::min<std::size_t>(cluster, s.size()), length)) + "\" in \"" +
+        std::string(s) + "\"; choose template fonts (fonts.regular, fonts.bold) that cover this text"
+    );
+}
+
+// Line ends as '\n'; tabs (outside tab-stopped rows) and other control characters as spaces: a text from
+// Salesforce may carry CR LF or a tab, and no font has a glyph for them.
+std::string clean_text(std::string_view text, bool keep_tabs) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '\r') {
+            out += '\n';
+            if (i + 1 < text.size() && text[i + 1] == '\n') {
+                ++i;
+            }
+        } else if (c == '\t' && keep_tabs) {
+            out += c;
+        } else if (static_cast<unsigned char>(c) < 0x20 && c != '\n') {
+            out += ' ';
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
 struct text_engine::shaper {
     hb_buffer_t* buffer = hb_buffer_create();
     std::array<hb_feature_t, 2> features{};
@@ -84,6 +123,10 @@ struct text_engine::shaper {
         glyphs.clear();
         for (unsigned i = 0; i < count; ++i) {
             const auto id = static_cast<glyph_id>(info[i].codepoint);
+            if (id == 0) {
+                // PDF/A forbids showing .notdef, and a box instead of a customer's name is no invoice.
+                missing_glyph(font, s, info[i].cluster);
+            }
             glyphs.push_back(
                 {id,
                  info[i].cluster,
@@ -124,6 +167,7 @@ public:
         }
         text_run r;
         r.x = x;
+        r.width = width_of(g, from, to);
         r.baseline = line * line_height_ + font_.ascent() * block_->size;
         std::string& s = r.show;
         s += '[';
@@ -200,7 +244,9 @@ text_engine::text_engine(const std::string& regular_font_path, const std::string
 
 text_engine::~text_engine() = default;
 
-block_ptr text_engine::make(std::string_view text, const text_style& style, double width, align a) {
+block_ptr text_engine::make(std::string_view raw, const text_style& style, double width, align a) {
+    const std::string cleaned = clean_text(raw, false);
+    const std::string_view text = cleaned;
     font_program& font = style.bold ? *bold_ : *regular_;
     block_builder b(font, style.size);
     int line = 0;
@@ -261,8 +307,10 @@ block_ptr text_engine::make(std::string_view text, const text_style& style, doub
 }
 
 block_ptr text_engine::make_row(
-    std::string_view text, const text_style& style, const std::vector<double>& right_tabs
+    std::string_view raw, const text_style& style, const std::vector<double>& right_tabs
 ) {
+    const std::string cleaned = clean_text(raw, true);
+    const std::string_view text = cleaned;
     font_program& font = style.bold ? *bold_ : *regular_;
     block_builder b(font, style.size);
     std::size_t start = 0;

@@ -29,6 +29,7 @@ enum class align : unsigned char { left, right, center };
 // One run of glyphs on one line, relative to the block's top-left corner.
 struct text_run {
     double x = 0;         // left end of the run's first glyph
+    double width = 0;     // sum of the glyphs' advances
     double baseline = 0;  // distance of the baseline from the block's top
     std::string show;     // the PDF operator that shows it: "[<0024>-12<0025>]TJ"
 };
@@ -50,7 +51,9 @@ public:
     text_engine(const text_engine&) = delete;
     text_engine& operator=(const text_engine&) = delete;
 
-    // A laid-out paragraph ('\n' starts a new line); width <= 0: no wrapping. Alignment within width.
+    // A laid-out paragraph ('\n', '\r' and CR LF start a new line; other control characters count as
+    // spaces); width <= 0: no wrapping. Alignment within width. Throws pdf_render_error naming the font
+    // file, the character and the text when the font has no glyph for a character.
     [[nodiscard]] block_ptr make(std::string_view text, const text_style& style, double width, align a);
 
     // One line whose tab characters move the following text to end at the given positions (points from

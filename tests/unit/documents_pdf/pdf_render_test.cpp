@@ -59,17 +59,16 @@ protected:
         }
     }
 
-    // Renders, runs the PDF/A step and writes the file; returns its path.
+    // Renders the PDF/A-3b file (with the CII XML for a profile) as the daemon does and writes it; returns
+    // its path. through_qpdf: render a plain PDF and run the separate PDF/A step instead (make_pdfa3, the
+    // path for PDFs from elsewhere).
     static fs::path make(
         const billing::invoice& doc,
         const std::string& name,
         std::optional<facturx_profile> profile = std::nullopt,
-        int* pages = nullptr
+        int* pages = nullptr,
+        bool through_qpdf = false
     ) {
-        rendered_pdf pdf = renderer_->render(doc);
-        if (pages != nullptr) {
-            *pages = pdf.pages;
-        }
         std::optional<facturx_attachment> att;
         if (profile) {
             const cii_profile cii = *profile == facturx_profile::extended    ? cii_profile::extended
@@ -85,7 +84,19 @@ protected:
         meta.subject = "Rechnung an " + doc.bill_to.name;
         meta.created = std::chrono::sys_days(*doc.issue_date);
         const fs::path path = out_dir_ / (name + ".pdf");
-        write_file(path, make_pdfa3(pdf.bytes, icc_, meta, att));
+        if (through_qpdf) {
+            const rendered_pdf plain = renderer_->render(doc);
+            write_file(path, make_pdfa3(plain.bytes, icc_, meta, att));
+            if (pages != nullptr) {
+                *pages = plain.pages;
+            }
+            return path;
+        }
+        const rendered_pdf pdf = renderer_->render_pdfa3(doc, icc_, meta, att);
+        if (pages != nullptr) {
+            *pages = pdf.pages;
+        }
+        write_file(path, pdf.bytes);
         return path;
     }
 
@@ -411,7 +422,7 @@ TEST_F(PdfRenderTest, PngLogoIsEmbeddedWithoutInterpolation) {
     meta.title = document_title(doc);
     meta.created = std::chrono::sys_days(*doc.issue_date);
     const fs::path pdf = out_dir_ / "png_logo.pdf";
-    write_file(pdf, make_pdfa3(renderer.render(doc).bytes, icc_, meta, std::nullopt));
+    write_file(pdf, renderer.render_pdfa3(doc, icc_, meta, std::nullopt).bytes);
     expect_structure_ok(pdf);
     expect_preflight_clean(pdf, false);
     const tool_output images = run_tool("pdfimages -list " + quoted(pdf));
@@ -432,6 +443,19 @@ TEST_F(PdfRenderTest, BrokenLogoIsRefusedWithAReason) {
     assets.logo.clear();
     assets.font_bold_path = "/nonexistent/font.ttf";
     EXPECT_THROW(invoice_pdf_renderer(renderer_->layout_template(), assets), pdf_render_error);
+}
+
+// The separate PDF/A step (make_pdfa3, for PDFs from elsewhere) gives an equally valid file from the plain
+// rendering.
+TEST_F(PdfRenderTest, PlainRenderingThroughTheSeparatePdfaStepIsValidToo) {
+    int pages = 0;
+    const fs::path pdf =
+        make(german_invoice(10), "through_qpdf", facturx_profile::en16931, &pages, /*through_qpdf=*/true);
+    EXPECT_EQ(pages, 1);
+    expect_structure_ok(pdf);
+    expect_preflight_clean(pdf, true);
+    const tool_output attachments = run_tool("pdfdetach -list " + quoted(pdf));
+    EXPECT_NE(attachments.text.find("factur-x.xml"), std::string::npos) << attachments.text;
 }
 
 TEST_F(PdfRenderTest, SameInputGivesTheSameBytes) {

@@ -9,7 +9,7 @@
 //   - a new Info dictionary built from the same values, so Info and XMP agree,
 //   - the embedded XML as /EmbeddedFiles entry with /F, /UF, /AFRelationship /Alternative, MIME type
 //     text/xml and /Params /ModDate, referenced from the catalog's /AF array,
-//   - /CIDToGIDMap /Identity on CIDFontType2 fonts that lack it (cairo omits the key),
+//   - /CIDToGIDMap /Identity on CIDFontType2 fonts that lack it (for PDFs from other writers),
 //   - a trailer /ID derived from the content (same input, same bytes: reproducible files).
 //
 // Thread safety: free function without shared state; several threads may call it at once.

@@ -10,20 +10,24 @@
 // on every page a footer with the seller's § 14 UStG data and "page x of y". Texts, numbers and dates
 // follow the invoice's language (German or English); amounts are printed exactly in any currency.
 //
-// The output is a plain PDF as cairo writes it; make_pdfa3 (pdf_archive.hpp) turns it into PDF/A-3b and
-// embeds the e-invoice XML.
+// The output is a plain PDF 1.7 with subset TrueType fonts (glyph widths and a ToUnicode map for each, so
+// extracted text is the typed text) and no transparency; make_pdfa3 (pdf_archive.hpp) turns it into PDF/A-3b
+// and embeds the e-invoice XML.
 //
-// Cost: the constructor does the expensive work once (fonts, logo decoding, layout objects); render() is
-// meant to be called many times. One renderer belongs to one thread at a time: it reuses its layout objects
-// between documents. For several workers, give each its own renderer (see documents/README.md for why the
-// project runs PDF workers as processes rather than threads).
+// Cost: the constructor does the expensive work once (fonts and their common subset, logo decoding, the
+// layout of fixed texts); render() is meant to be called many times. One renderer belongs to one thread at
+// a time: it reuses its laid-out texts between documents. For several workers, give each thread its own
+// renderer; renderers share no state (documents/README.md "Speed" has the measured scaling).
 
 #include "fakturad/billing/invoice.hpp"
+#include "fakturad/documents/pdf_archive.hpp"
 #include "fakturad/documents/pdf_template.hpp"
 
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace fakturad::documents {
 
@@ -46,8 +50,8 @@ struct rendered_pdf {
 
 class invoice_pdf_renderer {
 public:
-    // Loads the fonts (a private font configuration: the host's installed fonts never change the output),
-    // decodes the logo and prepares the layout objects. Throws pdf_render_error naming the file when a font
+    // Loads the two font files (only these: the host's installed fonts never change the output), decodes
+    // the logo and prepares the layout objects. Throws pdf_render_error naming the file when a font
     // cannot be loaded or the logo is neither a readable PNG nor JPEG.
     invoice_pdf_renderer(pdf_template tpl, const pdf_assets& assets);
     ~invoice_pdf_renderer();
@@ -56,9 +60,21 @@ public:
     invoice_pdf_renderer(const invoice_pdf_renderer&) = delete;
     invoice_pdf_renderer& operator=(const invoice_pdf_renderer&) = delete;
 
-    // Renders one document. Draft documents are marked as drafts. Throws pdf_render_error when cairo
-    // fails (out of memory) or a currency amount cannot be formatted.
+    // Renders one document. Draft documents are marked as drafts. Throws pdf_render_error when a font
+    // cannot be subset (out of memory), a text has a character the fonts lack, or a currency amount cannot
+    // be formatted.
     [[nodiscard]] rendered_pdf render(const billing::invoice& doc);
+
+    // The same document written straight as PDF/A-3b, with the Factur-X XML when attachment is set: the
+    // parts make_pdfa3 adds (pdf_archive.hpp: sRGB OutputIntent from srgb_icc, XMP and Info from meta, the
+    // XML as associated file, a content-derived /ID), without writing and parsing the file twice. What the
+    // project's PDFs go through; make_pdfa3 remains for PDFs from elsewhere.
+    [[nodiscard]] rendered_pdf render_pdfa3(
+        const billing::invoice& doc,
+        std::string_view srgb_icc,
+        const pdfa_metadata& meta,
+        const std::optional<facturx_attachment>& attachment
+    );
 
     [[nodiscard]] const pdf_template& layout_template() const noexcept;
 

@@ -44,7 +44,7 @@ public:
     report_pdf_renderer(const report_pdf_renderer&) = delete;
     report_pdf_renderer& operator=(const report_pdf_renderer&) = delete;
 
-    // Throws pdf_render_error when cairo fails.
+    // Throws pdf_render_error when a font cannot be subset or compression fails (out of memory).
     [[nodiscard]] rendered_pdf render(const report_document& doc);
 
 private:
