@@ -6,6 +6,7 @@
 #include "credit_check_job.hpp"
 #include "credit_report_output.hpp"
 #include "ctl_invoice_pdf.hpp"
+#include "draft_redelivery.hpp"
 #include "fakturad/config/loader.hpp"
 #include "fakturad/core/cron.hpp"
 #include "fakturad/core/metrics.hpp"
@@ -200,6 +201,11 @@ private:
     awaitable<control_response> resync(std::string body);
     awaitable<void> run_in_background(store::run_request request, std::int64_t run_id);
     awaitable<std::size_t> deliver_invoices(std::vector<const store::outbox_message*> messages, instant now);
+    // Asks Salesforce which of a draft package's records exist and leaves the clerk's fields out of those
+    // (draft_redelivery.hpp). Returns an error text, empty when done.
+    awaitable<std::string> keep_clerk_changes_in(
+        invoice_package& pkg, const mapping::bound_approval& approval
+    );
     civil_date local_today() const;
     void wake_sync();
     awaitable<void> reload();
@@ -1362,6 +1368,43 @@ awaitable<control_response> daemon_app::resync(std::string body) {
 // Delivers finalized documents (outbox kind salesforce.invoice): renders the package on the store strand,
 // then upserts the invoice, its lines and the plans' billed-through dates and uploads the files. Each step
 // is idempotent, so a message that fails half way is simply repeated later.
+awaitable<std::string> daemon_app::keep_clerk_changes_in(
+    invoice_package& pkg, const mapping::bound_approval& approval
+) {
+    existing_draft_records existing;
+    const std::string invoice_soql = existing_invoice_query(pkg);
+    if (invoice_soql.empty()) {
+        co_return std::string{};
+    }
+    auto on_invoice = [&existing](salesforce::query_page& page) {
+        existing.invoice = existing.invoice || !page.records.empty();
+        return true;
+    };
+    auto invoice_query = sf_->query(invoice_soql, on_invoice);
+    if (auto found = co_await std::move(invoice_query); !found) {
+        co_return "checking whether draft " + pkg.number + " exists: " + found.error().describe();
+    }
+    const std::string lines_soql = existing.invoice ? existing_lines_query(pkg) : std::string{};
+    if (!lines_soql.empty()) {
+        const std::string field = pkg.lines.front().external_id;
+        auto on_lines = [&existing, &field](salesforce::query_page& page) {
+            for (const auto& v : page.records) {
+                const auto* key = v.is_object() ? v.as_object().if_contains(field) : nullptr;
+                if (key != nullptr && key->is_string()) {
+                    existing.lines.emplace(key->as_string());
+                }
+            }
+            return true;
+        };
+        auto lines_query = sf_->query(lines_soql, on_lines);
+        if (auto found = co_await std::move(lines_query); !found) {
+            co_return "checking which lines of draft " + pkg.number + " exist: " + found.error().describe();
+        }
+    }
+    keep_clerk_changes(pkg, approval, existing);
+    co_return std::string{};
+}
+
 awaitable<std::size_t> daemon_app::deliver_invoices(
     std::vector<const store::outbox_message*> messages, instant now
 ) {
@@ -1406,7 +1449,12 @@ awaitable<std::size_t> daemon_app::deliver_invoices(
                     return true;
                 };
                 bool ok = true;
-                if (!pkg.invoice.record.empty()) {
+                if (pkg.draft && mappings_->writeback->approval()) {
+                    auto guard = keep_clerk_changes_in(pkg, *mappings_->writeback->approval());
+                    error = co_await std::move(guard);
+                    ok = error.empty();
+                }
+                if (ok && !pkg.invoice.record.empty()) {
                     auto call =
                         sf_->upsert(pkg.invoice.object, pkg.invoice.external_id, {pkg.invoice.record});
                     ok = check(co_await std::move(call), pkg.invoice.object, pkg.invoice.external_id);

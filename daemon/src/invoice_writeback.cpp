@@ -72,6 +72,7 @@ invoice_package build_invoice_package(
     const billing::invoice& doc = stored->document;
     invoice_package pkg;
     pkg.number = doc.number.empty() ? "draft-" + std::to_string(id) : doc.number;
+    pkg.draft = doc.status == billing::invoice_status::draft;
     const std::string key = invoice_key(doc, id);
     const std::string plan_id = doc.plan_ids.empty() ? std::string{} : doc.plan_ids.front();
     std::string source_object;

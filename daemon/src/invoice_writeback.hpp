@@ -28,6 +28,7 @@ struct record_update {
 
 struct invoice_package {
     std::string number;
+    bool draft = false;                // a draft awaiting approval (draft_redelivery.hpp)
     record_update invoice;             // empty record when the mapping has no invoice target
     std::vector<record_update> lines;  // empty without an invoice_line target
     std::vector<record_update> plans;  // billed-through etc. on the source records
