@@ -11,7 +11,7 @@ namespace fakturad::documents::detail {
 // <name>value</name> under parent.
 inline pugi::xml_node add(pugi::xml_node parent, const char* name, std::string_view value) {
     auto n = parent.append_child(name);
-    n.text().set(std::string(value).c_str());
+    n.text().set(value.data(), value.size());
     return n;
 }
 

@@ -22,7 +22,7 @@ namespace fakturad::documents::detail {
 // PDFs (sRGB OutputIntent, XMP, Info from the same values, the Factur-X XML as an associated file, a
 // content-derived trailer /ID), without parsing the file again.
 struct pdfa_parts {
-    std::string_view srgb_icc;
+    std::string_view srgb_icc_deflated;  // the ICC profile, deflated once by the caller
     const pdfa_metadata* meta = nullptr;
     const facturx_attachment* attachment = nullptr;  // null: PDF/A-3b without an attachment
 };

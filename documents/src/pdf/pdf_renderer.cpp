@@ -6,12 +6,16 @@
 #include "text_format.hpp"
 #include "texts.hpp"
 
+#include <zlib.h>
+
 namespace fakturad::documents {
 
 struct invoice_pdf_renderer::impl {
     pdf_template tpl;
     detail::text_engine text;
     std::shared_ptr<const detail::pdf_image> logo;
+    std::string icc;  // the sRGB profile of the last render_pdfa3, and its deflated bytes (made once)
+    std::string icc_deflated;
 
     impl(pdf_template t, const pdf_assets& assets)
         : tpl(std::move(t)), text(assets.font_regular_path, assets.font_bold_path) {
@@ -40,7 +44,11 @@ rendered_pdf invoice_pdf_renderer::render_pdfa3(
     const std::optional<facturx_attachment>& attachment
 ) {
     const detail::page_resources resources{impl_->tpl, impl_->text, impl_->logo};
-    const detail::pdfa_parts archive{srgb_icc, &meta, attachment ? &*attachment : nullptr};
+    if (srgb_icc != impl_->icc) {
+        impl_->icc = std::string(srgb_icc);
+        impl_->icc_deflated = detail::deflate_bytes(srgb_icc.data(), srgb_icc.size(), Z_BEST_COMPRESSION);
+    }
+    const detail::pdfa_parts archive{impl_->icc_deflated, &meta, attachment ? &*attachment : nullptr};
     return detail::compose_invoice(resources, doc, &archive);
 }
 
