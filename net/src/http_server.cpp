@@ -85,7 +85,14 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
     http_server_options options;
     std::optional<asio::ssl::context> ssl_ctx;
     tcp::acceptor acceptor;
-    std::list<asio::cancellation_signal> signals;  // one per running coroutine (accept loop and sessions)
+    // One per running coroutine (accept loop and sessions). `done` is set when the coroutine has finished:
+    // its entry leaves the list a turn later, and stop() in between must not emit into the finished
+    // operation's cancellation state (it no longer exists).
+    struct tracked {
+        asio::cancellation_signal signal;
+        bool done = false;
+    };
+    std::list<tracked> signals;
     std::size_t running = 0;
     std::size_t sessions = 0;
     asio::steady_timer all_done;  // its waits are cancelled whenever `running` drops to zero
@@ -100,6 +107,7 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
         auto self = shared_from_this();
         auto on_done = [self, it](const std::exception_ptr&) {
             // The slot still belongs to the finishing operation while this runs: erase it a turn later.
+            it->done = true;
             asio::post(self->exec, [self, it] {
                 self->signals.erase(it);
                 if (--self->running == 0) {
@@ -107,7 +115,9 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
                 }
             });
         };
-        asio::co_spawn(exec, std::move(op), asio::bind_cancellation_slot(it->slot(), std::move(on_done)));
+        asio::co_spawn(
+            exec, std::move(op), asio::bind_cancellation_slot(it->signal.slot(), std::move(on_done))
+        );
     }
 
     template <typename Stream>
@@ -276,8 +286,10 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
         stopped = true;
         boost::system::error_code ignored;
         acceptor.close(ignored);
-        for (auto& signal : signals) {
-            signal.emit(asio::cancellation_type::terminal);
+        for (auto& t : signals) {
+            if (!t.done) {
+                t.signal.emit(asio::cancellation_type::terminal);
+            }
         }
     }
 };
