@@ -1656,6 +1656,26 @@ awaitable<status_snapshot> daemon_app::snapshot() {
         s.connectors.push_back({"salesforce", "not configured", "no salesforce section in the configuration"}
         );
     }
+    if (cfg.vies) {
+        s.connectors.push_back({"vies", "configured", cfg.vies->rest_url});
+    } else {
+        s.connectors.push_back({"vies", "not configured", "no vies section: VAT IDs are checked offline only"}
+        );
+    }
+    if (cfg.schufa) {
+        auto read_activity = [](store::sqlite_store& db) { return store::credit_store(db).activity(); };
+        const store::credit_activity a = co_await on_store(read_activity);
+        std::string detail = cfg.schufa->url + "; " + std::to_string(a.monitored) + " account(s) monitored";
+        if (!a.last_requested_at.empty()) {
+            detail += "; last " + a.last_action + " " + a.last_requested_at + ": " + a.last_outcome;
+            if (!a.last_result_code.empty()) {
+                detail += " (" + a.last_result_code + ")";
+            }
+        }
+        s.connectors.push_back({"schufa", "configured", std::move(detail)});
+    } else {
+        s.connectors.push_back({"schufa", "not configured", "no schufa section: no credit reports"});
+    }
     co_return s;
 }
 

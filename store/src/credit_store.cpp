@@ -255,6 +255,26 @@ std::optional<credit_subscription> credit_store::subscription_by_id(std::string_
     return read_subscription(db, *q);
 }
 
+credit_activity credit_store::activity() {
+    auto& db = credit_store_access::of(*store_);
+    credit_activity a;
+    {
+        statement_use q(db.cached("SELECT count(*) FROM credit_monitoring WHERE active = 1"));
+        q->step();
+        a.monitored = static_cast<std::uint64_t>(q->int_at(0));
+    }
+    statement_use q(db.cached(
+        "SELECT requested_at, action, outcome, result_code FROM credit_audit ORDER BY id DESC LIMIT 1"
+    ));
+    if (q->step()) {
+        a.last_requested_at = q->text_at(0);
+        a.last_action = q->text_at(1);
+        a.last_outcome = q->text_at(2);
+        a.last_result_code = q->optional_text_at(3).value_or("");
+    }
+    return a;
+}
+
 bool credit_store::event_handled(std::string_view event_id) {
     auto& db = credit_store_access::of(*store_);
     statement_use q(db.cached("SELECT 1 FROM credit_monitoring_events WHERE event_id = ?1"));

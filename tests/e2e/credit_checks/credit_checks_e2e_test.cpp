@@ -253,6 +253,12 @@ TEST_F(credit_checks_e2e_test, CheckMonitorAndRetention) {
     ASSERT_EQ(on.exit_status, 0) << on.output << read_file(dir_ / "fakturad.log");
     const auto sub = db.query_for_test("SELECT subscription_id FROM credit_monitoring WHERE active = 1");
     ASSERT_EQ(sub.size(), 1u);
+    // The operator sees SCHUFA in the status: the monitored account and how the newest request ended.
+    const auto status = ctl({"status"});
+    ASSERT_EQ(status.exit_status, 0) << status.output;
+    EXPECT_NE(status.output.find("1 account(s) monitored; last subscribe"), std::string::npos)
+        << status.output;
+    EXPECT_NE(status.output.find(": ok (SUBSCRIBED)"), std::string::npos) << status.output;
     {
         boost::asio::io_context ioc;
         net::http_client_options o;

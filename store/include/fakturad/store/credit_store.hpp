@@ -69,6 +69,15 @@ struct credit_subscription {
     instant changed_at{};
 };
 
+// For `fakturactl status`: how many accounts are monitored and how the newest request ended.
+struct credit_activity {
+    std::uint64_t monitored = 0;
+    std::string last_requested_at;  // ISO instant of the newest audit entry; empty: none yet
+    std::string last_action;        // report, subscribe, unsubscribe
+    std::string last_outcome;       // pending, ok, failed
+    std::string last_result_code;   // HIT, NO_HIT, ... or the error code
+};
+
 class credit_store {
 public:
     explicit credit_store(sqlite_store& store) noexcept : store_(&store) {}
@@ -107,6 +116,7 @@ public:
     [[nodiscard]] std::optional<credit_subscription> subscription_by_id(std::string_view subscription_id);
 
     [[nodiscard]] bool event_handled(std::string_view event_id);
+    [[nodiscard]] credit_activity activity();
     // Marks an event handled without a report (its subscription ended, or the report failed permanently).
     void mark_event_handled(std::string_view event_id, std::string_view subscription_id, instant at);
 
