@@ -127,7 +127,7 @@ const vies_settings& vs(const settings& s) {
     return *s.vies;
 }
 
-const std::array<key_spec, 83> table{{
+const std::array<key_spec, 84> table{{
     // instance ------------------------------------------------------------------------------------------
     {.path = "instance",
      .type = value_type::section,
@@ -441,6 +441,21 @@ const std::array<key_spec, 83> table{{
      .apply = [](settings& s, const value& v) { sf(s).change_events = std::get<std::string>(v) == "on"; },
      .render = [](const settings& s) -> std::optional<std::string> {
          return std::string(sf(s).change_events ? "on" : "off");
+     }},
+    {.path = "salesforce.sync_batch_rows",
+     .type = value_type::integer,
+     .need = presence::defaulted,
+     .default_text = "20000",
+     .unit = "records",
+     .description = "Usage records a sync reads and stores per batch (the cursor moves with each stored "
+                    "batch): bounds the daemon's memory on the first load of a large usage object. Query "
+                    "pages are as large (200 to 2000 records, Salesforce's range).",
+     .min = 1,
+     .max = 10'000'000,
+     .apply = [](settings& s, const value& v
+              ) { sf(s).sync_batch_rows = static_cast<std::size_t>(std::get<std::int64_t>(v)); },
+     .render = [](const settings& s) -> std::optional<std::string> {
+         return std::to_string(sf(s).sync_batch_rows);
      }},
     // billing -------------------------------------------------------------------------------------------
     {.path = "billing",

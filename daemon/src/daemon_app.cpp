@@ -964,6 +964,7 @@ awaitable<void> daemon_app::sync_loop() {
     }
     sync_options options;
     options.time_zone = cfg->instance.time_zone;
+    options.usage_batch_rows = cfg->salesforce->sync_batch_rows;
     static const billing_context no_billing = billing_context{};
     const store_runner runner = [this](std::function<void(store::sqlite_store&)> work) {
         return run_on_store(std::move(work));

@@ -1,5 +1,7 @@
 #include "salesforce_setup.hpp"
 
+#include <algorithm>
+
 namespace fakturad::daemon {
 
 salesforce::client_options salesforce_client_options(const config::salesforce_settings& sf) {
@@ -23,6 +25,8 @@ salesforce::client_options salesforce_client_options(const config::salesforce_se
     options.api_version = "v" + sf.api_version;
     options.call_timeout = sf.request_timeout;
     options.max_api_share = static_cast<double>(sf.api_share_limit_bp) / 10000.0;
+    // Query pages no larger than a sync batch (Salesforce takes 200..2000): a batch is whole pages.
+    options.query_batch_size = static_cast<unsigned>(std::clamp<std::size_t>(sf.sync_batch_rows, 200, 2000));
     return options;
 }
 

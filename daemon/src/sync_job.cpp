@@ -10,6 +10,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 namespace fakturad::daemon {
@@ -502,9 +503,18 @@ awaitable<void> sync_job::sync_usage_mapping(
         std::vector<std::string> problems;
     };
     std::vector<row> rows;
+    // A batch ends once it holds usage_batch_rows records: the page after that is declined, which ends
+    // the query (errc::stopped_by_caller); `reached` is then the cursor after the last accepted page.
+    std::size_t batch_limit = options_.usage_batch_rows;
+    bool batch_full = false;
+    salesforce::sync_cursor reached = from;
     auto on_page = [&](salesforce::query_page& page) {
+        if (batch_full) {
+            return false;
+        }
         for (const auto& v : page.records) {
             const auto& record = v.as_object();
+            (void)salesforce::advance_cursor(reached, record);  // poll_changes checked every record already
             if (!m.matches(record)) {
                 continue;
             }
@@ -520,16 +530,89 @@ awaitable<void> sync_job::sync_usage_mapping(
             }
             rows.push_back(std::move(r));
         }
+        batch_full = rows.size() >= batch_limit;
         return true;
     };
+    // Stores the rows and, when given, moves the cursor to what they cover: one transaction per batch.
+    // By value: the coroutine starts only when awaited, after a temporary argument would be gone.
+    auto store_rows = [&](std::optional<salesforce::sync_cursor> cursor) -> awaitable<void> {
+        report.counts.fetched += rows.size();
+        log_.debug(
+            "usage batch read",
+            {{"job", "sync"}, {"mapping", m.name()}, {"records", std::to_string(rows.size())}}
+        );
+        const instant seen = now_();
+        auto write = [&](store::sqlite_store& db) {
+            store::plan_store plans(db);
+            store::transaction tx(db);
+            for (auto& r : rows) {
+                if (r.usage) {
+                    try {
+                        store::usage_row u;
+                        u.external_id = r.usage->external_id;
+                        u.plan_id = r.usage->plan_id;
+                        u.item_key = r.usage->item_key;
+                        u.occurred_at = r.usage->occurred_at;
+                        u.date = r.usage->date;
+                        u.quantity = r.usage->quantity;
+                        u.unique_key = r.usage->unique_key;
+                        if (plans.put_usage(u, seen) != store::put_outcome::unchanged) {
+                            ++report.counts.usage;
+                        }
+                        plans.release(m.object(), r.record_id);
+                        continue;
+                    } catch (const store::store_error& e) {
+                        r.problems = {m.object() + " " + r.record_id + ": " + e.what()};
+                    }
+                }
+                plans.quarantine(m.object(), r.record_id, m.name(), r.problems, seen);
+                ++report.counts.quarantined;
+                note(report, m.object() + " " + r.record_id + ": quarantined: " + r.problems.front());
+            }
+            if (cursor) {
+                store::sync_cursor_info c;
+                c.object_name = key;
+                c.last_system_modstamp = cursor->last_system_modstamp;
+                c.last_record_id = cursor->last_record_id;
+                c.updated_at = seen;
+                db.put_sync_cursor(c);
+            }
+            tx.commit();
+        };
+        co_await on_store_(write);
+        rows.clear();
+    };
+
     salesforce::incremental_query q;
     q.object = m.object();
     q.fields = m.select_fields();
-    auto poll = sf_.poll_changes(q, from, on_page);
-    auto next = co_await std::move(poll);
-    if (!next) {
-        report.errors.push_back(m.name() + ": polling " + m.object() + " failed: " + next.error().describe());
-        co_return;
+    for (bool first_batch = true;; first_batch = false) {
+        batch_full = false;
+        reached = from;
+        auto poll = sf_.poll_changes(q, from, on_page);
+        auto polled = co_await std::move(poll);
+        const bool more = batch_full;
+        if (!polled && !(more && polled.error().code == salesforce::errc::stopped_by_caller)) {
+            report.errors.push_back(
+                m.name() + ": polling " + m.object() + " failed: " + polled.error().describe()
+            );
+            co_return;  // the batches stored so far keep their cursor
+        }
+        const salesforce::sync_cursor next = polled ? *polled : reached;
+        auto stored_batch = store_rows(next);
+        co_await std::move(stored_batch);
+        if (!more) {
+            break;
+        }
+        // The next batch starts at the stamp the stored one reached, without the overlap window: the records
+        // before it are stored. Records sharing that stamp are read again (harmless: stored unchanged).
+        // Should a whole batch share one stamp, starting there again would read the same batch forever:
+        // then the rest is read in one batch, as before batches existed.
+        if (!first_batch && next.last_system_modstamp == from.last_system_modstamp) {
+            batch_limit = std::numeric_limits<std::size_t>::max();
+        }
+        from = next;
+        q.overlap = std::chrono::milliseconds{0};
     }
     // Quarantined usage records again (their plan may have arrived since): by id, with the same fields.
     std::vector<std::string> retry;
@@ -537,6 +620,8 @@ awaitable<void> sync_job::sync_usage_mapping(
         retry = quarantined_ids(db, m.object(), m.name());
     };
     co_await on_store_(list_quarantined);
+    batch_limit = std::numeric_limits<std::size_t>::max();
+    batch_full = false;
     for (std::size_t first = 0; first < retry.size(); first += ids_per_query) {
         const std::span<const std::string> chunk(
             retry.data() + first, std::min(retry.size() - first, ids_per_query)
@@ -548,45 +633,9 @@ awaitable<void> sync_job::sync_usage_mapping(
             );
             break;
         }
+        auto stored_retry = store_rows(std::nullopt);
+        co_await std::move(stored_retry);
     }
-    report.counts.fetched += rows.size();
-    const instant seen = now_();
-    auto write = [&](store::sqlite_store& db) {
-        store::plan_store plans(db);
-        store::transaction tx(db);
-        for (auto& r : rows) {
-            if (r.usage) {
-                try {
-                    store::usage_row u;
-                    u.external_id = r.usage->external_id;
-                    u.plan_id = r.usage->plan_id;
-                    u.item_key = r.usage->item_key;
-                    u.occurred_at = r.usage->occurred_at;
-                    u.date = r.usage->date;
-                    u.quantity = r.usage->quantity;
-                    u.unique_key = r.usage->unique_key;
-                    if (plans.put_usage(u, seen) != store::put_outcome::unchanged) {
-                        ++report.counts.usage;
-                    }
-                    plans.release(m.object(), r.record_id);
-                    continue;
-                } catch (const store::store_error& e) {
-                    r.problems = {m.object() + " " + r.record_id + ": " + e.what()};
-                }
-            }
-            plans.quarantine(m.object(), r.record_id, m.name(), r.problems, seen);
-            ++report.counts.quarantined;
-            note(report, m.object() + " " + r.record_id + ": quarantined: " + r.problems.front());
-        }
-        store::sync_cursor_info c;
-        c.object_name = key;
-        c.last_system_modstamp = next->last_system_modstamp;
-        c.last_record_id = next->last_record_id;
-        c.updated_at = seen;
-        db.put_sync_cursor(c);
-        tx.commit();
-    };
-    co_await on_store_(write);
 }
 
 }  // namespace fakturad::daemon

@@ -14,7 +14,8 @@
 //   - change events and `fakturactl resync --id`: the ids they name; an overflow event (no ids) or a lost
 //     replay position: an immediate poll of the objects concerned (catch_up).
 // Memory is bounded by one chunk of records plus the id list of one object (ids only, ~20 bytes each).
-// Usage mappings are read page by page and upserted by their external id.
+// Usage mappings are read page by page and upserted by their external id, in batches of
+// sync_options::usage_batch_rows, each stored with the cursor it reached (memory: one batch).
 //
 // Cursors are stored per mapping and object ("plan:<mapping>:<Object>") only after the records they cover
 // are stored, so a crash repeats work and never skips it. Processing a record twice is harmless: plans are
@@ -68,7 +69,8 @@ struct resync_request {
 };
 
 struct sync_options {
-    std::size_t bulk_threshold = 50'000;  // first loads with more ids go through Bulk API 2.0
+    std::size_t bulk_threshold = 50'000;    // first loads with more ids go through Bulk API 2.0
+    std::size_t usage_batch_rows = 20'000;  // usage records stored per batch (bounds memory)
     std::string time_zone = "Europe/Berlin";
 };
 

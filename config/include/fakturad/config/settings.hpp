@@ -72,6 +72,8 @@ struct salesforce_settings {
     // The sync's safety-net poll for changes (change events are followed in between when enabled).
     std::chrono::milliseconds poll_interval{};
     bool change_events{};
+    // Usage records read and stored per batch by the sync (first loads of large objects).
+    std::size_t sync_batch_rows{};
 };
 
 // A mapping file named in the config.  It existed and was syntactically valid YAML at load time; its
