@@ -357,7 +357,7 @@ constexpr std::array<std::string_view, 7> payment_means_keys{
     "remittance"};
 constexpr std::array<std::string_view, 3> payment_means_names{"credit_transfer", "direct_debit", "card"};
 constexpr std::array<std::string_view, 3> exemption_keys{"category", "code", "text"};
-constexpr std::array<std::string_view, 25> plan_keys{
+constexpr std::array<std::string_view, 26> plan_keys{
     "id",
     "contract",
     "buyer_reference",
@@ -381,8 +381,11 @@ constexpr std::array<std::string_view, 25> plan_keys{
     "buyer_tax",
     "discounts",
     "items",
+    "milestones",
     "state",
     "usage"};
+constexpr std::array<std::string_view, 6> milestone_keys{"key", "type", "percent", "amount", "due", "label"};
+constexpr std::array<std::string_view, 3> milestone_type_names{"advance", "progress", "final"};
 constexpr std::array<std::string_view, 18> item_keys{
     "key",
     "description",
@@ -592,6 +595,40 @@ public:
                 );
             }
             out.push_back(std::move(e));
+        }
+        return out;
+    }
+
+    // A project plan's milestones (billing_plan::milestones); check_plan judges them as a whole.
+    std::vector<milestone> read_milestones(const YAML::Node& parent, const std::string& path) {
+        std::vector<milestone> out;
+        const YAML::Node n = parent["milestones"];
+        const std::string at = reader::join(path, "milestones");
+        if (!n.IsDefined() || n.IsNull() || !r_.sequence(n, at)) {
+            return out;
+        }
+        for (std::size_t i = 0; i < n.size(); ++i) {
+            const std::string p = reader::index(at, i);
+            if (!r_.mapping(n[i], p, milestone_keys)) {
+                continue;
+            }
+            milestone m;
+            m.key = r_.text(n[i], "key", p, true).value_or("");
+            const auto type =
+                r_.choice<milestone_type>(n[i], "type", p, milestone_type_names, parse_milestone_type, true);
+            if (!type) {
+                continue;
+            }
+            m.type = *type;
+            m.percent = r_.number(n[i], "percent", p, false);
+            m.amount = r_.number(n[i], "amount", p, false);
+            if (m.type != milestone_type::final_invoice && m.percent.has_value() == m.amount.has_value()) {
+                r_.error(n[i].Mark(), p, "give either percent or amount (an advance or progress share)");
+                continue;
+            }
+            m.due = r_.date(n[i], "due", p, false);
+            m.label = r_.text(n[i], "label", p, false).value_or("");
+            out.push_back(std::move(m));
         }
         return out;
     }
@@ -1024,6 +1061,7 @@ public:
                 }
             }
         }
+        plan.milestones = read_milestones(n, path);
         if (r_.error_count() == errors_before) {
             for (const auto& problem : check_plan(plan)) {
                 r_.error(n.Mark(), path, problem);

@@ -132,6 +132,77 @@ struct error_case {
     std::vector<std::string> errors;
 };
 
+TEST(PlanYaml, ReadsAProjectPlansMilestones) {
+    constexpr const char* yaml = R"(legal_entities:
+  - {code: DE01, name: Muster GmbH, country: DE, vat_id: DE123456789}
+plans:
+  - id: PRJ-1
+    account: {id: A-1, name: Kunde AG}
+    currency: EUR
+    legal_entity: DE01
+    start: 2026-03-01
+    items:
+      - {key: impl, description: Implementierung, type: one_time, quantity: 1, vat: {category: S, rate: 19}, pricing: {model: flat_fee, price: 12000}}
+    milestones:
+      - {key: order, type: advance, percent: 30, due: 2026-03-01, label: Anzahlung bei Auftrag}
+      - {key: delivery, type: progress, amount: 4000.00, due: 2026-05-15}
+      - {key: acceptance, type: final}
+)";
+    auto r = parse_plan_file(yaml, "p.yaml");
+    ASSERT_TRUE(r.ok()) << (r.errors.empty() ? "" : r.errors.front().to_string());
+    const auto& m = r.file->plans.at(0).milestones;
+    ASSERT_EQ(m.size(), 3U);
+    EXPECT_EQ(
+        m[0],
+        (milestone{
+            "order",
+            milestone_type::advance,
+            dec("30"),
+            std::nullopt,
+            date_of("2026-03-01"),
+            "Anzahlung bei Auftrag"})
+    );
+    EXPECT_EQ(
+        m[1],
+        (milestone{
+            "delivery", milestone_type::progress, std::nullopt, dec("4000.00"), date_of("2026-05-15"), ""})
+    );
+    EXPECT_EQ(
+        m[2],
+        (milestone{"acceptance", milestone_type::final_invoice, std::nullopt, std::nullopt, std::nullopt, ""})
+    );
+
+    const std::string head = std::string(yaml).substr(0, std::string(yaml).find("    milestones:"));
+    const auto bad = parse_plan_file(
+        head +
+            "    milestones:\n"
+            "      - {key: a, type: anzahlung, percent: 10}\n"
+            "      - {key: b, type: advance}\n",
+        "p.yaml"
+    );
+    EXPECT_EQ(
+        messages(bad),
+        (std::vector<std::string>{
+            "p.yaml:12:24: plans[0].milestones[0].type: unknown value 'anzahlung' (expected advance, "
+            "progress, "
+            "final)",
+            "p.yaml:13:9: plans[0].milestones[1]: give either percent or amount (an advance or progress "
+            "share)"})
+    );
+    // The plan rules (check_plan) judge the milestones as a whole once each one reads well.
+    const auto final_first = parse_plan_file(
+        head +
+            "    milestones:\n"
+            "      - {key: c, type: final}\n"
+            "      - {key: d, type: advance, percent: 10}\n",
+        "p.yaml"
+    );
+    ASSERT_EQ(final_first.errors.size(), 1U);
+    EXPECT_NE(
+        messages(final_first).front().find("the final invoice must be the last milestone"), std::string::npos
+    ) << messages(final_first).front();
+}
+
 TEST(PlanYaml, ReportsEveryErrorWithPositionAndPath) {
     const std::vector<error_case> cases{
         {"syntax", "plans: [\n", {"e.yaml:2:1: YAML syntax error: end of sequence flow not found"}},
@@ -295,6 +366,24 @@ TEST(PlanYaml, ExamplesParseAndBillAsDocumented) {
         ASSERT_EQ(run.drafts.size(), 1U);
         EXPECT_EQ(run.drafts.front().totals.gross, dec(c.gross)) << c.file << ": " << c.why;
     }
+}
+
+// examples/plans/project-milestones.yaml: by 2026-05-31 the order (30 % of 12,000.00) and the delivery
+// (4,000.00) milestones are due, the acceptance has no date: two documents, no final invoice.
+TEST(PlanYaml, ProjectExampleBillsTheDueMilestones) {
+    const std::string path = std::string(FAKTURAD_SOURCE_DIR) + "/examples/plans/project-milestones.yaml";
+    auto r = parse_plan_file(read(path), "project-milestones.yaml");
+    ASSERT_TRUE(r.file) << messages(r).front();
+    run_options options;
+    options.cutoff = date_of("2026-05-31");
+    const plan_file& f = *r.file;
+    auto run = run_all(f.plans, f.states, f.usage, options);
+    ASSERT_TRUE(run.failures.empty()) << run.failures.front().second.message;
+    ASSERT_EQ(run.drafts.size(), 2U);
+    EXPECT_EQ(run.drafts[0].type, document_type::advance);
+    EXPECT_EQ(run.drafts[0].totals.gross, dec("4284.00"));
+    EXPECT_EQ(run.drafts[1].type, document_type::progress);
+    EXPECT_EQ(run.drafts[1].totals.gross, dec("4760.00"));
 }
 
 }  // namespace
