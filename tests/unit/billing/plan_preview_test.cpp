@@ -126,7 +126,7 @@ TEST(PlanPreview, PlanFileErrorsGoToStderr) {
             ":4:5: plans[0]: unknown key 'colour' (allowed: id contract buyer_reference order_reference "
             "contract_reference payment_means vat_exemptions account bill_to currency language payment_terms "
             "legal_entity start end renewal billing_period alignment anchor vat_rounding buyer_tax discounts "
-            "items state usage)\n" +
+            "items milestones state usage)\n" +
             f + ":2:5: plans[0].account: missing required key\n" + f +
             ":2:5: plans[0].legal_entity: missing required key\n" + f +
             ":2:5: plans[0].start: missing required key\n" + f +
