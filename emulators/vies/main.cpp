@@ -2,13 +2,13 @@
 // endpoints and the data file format.
 
 #include "fakturad/net/http_server.hpp"
+#include "fakturad/net/serve.hpp"
 #include "vies_emulator.hpp"
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 
 #include <csignal>
 #include <fstream>
@@ -106,25 +106,15 @@ int main(int argc, char** argv) {
         }
         auto handler = [&emulator](fakturad::net::http_request r) { return emulator.handle(std::move(r)); };
         fakturad::net::http_server server(ioc.get_executor(), handler, server_options);
-        const auto colon = listen.rfind(':');
-        if (colon == std::string::npos) {
-            throw std::runtime_error("--listen wants HOST:PORT, got " + listen);
-        }
-        const auto port = server.listen(
-            listen.substr(0, colon), static_cast<std::uint16_t>(std::stoul(listen.substr(colon + 1)))
-        );
+        const auto address = fakturad::net::parse_listen_address(listen);
+        const auto port = server.listen(address.host, address.port);
         server.start();
         std::cout << "vies-emulator listening on " << (server.tls() ? "https" : "http") << "://"
-                  << listen.substr(0, colon) << ":" << port << std::endl;
+                  << address.host << ":" << port << std::endl;
         if (!port_file.empty()) {
             std::ofstream(port_file) << port << '\n';
         }
-        boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
-        signals.async_wait([&](const boost::system::error_code&, int) {
-            server.stop();
-            ioc.stop();
-        });
-        ioc.run();
+        fakturad::net::run_until_signal(ioc, server);
         return 0;
     } catch (const std::exception& e) {
         std::cerr << "vies-emulator: " << e.what() << '\n';

@@ -1,10 +1,10 @@
 // sf-emulator: serves an emulated Salesforce org on a loopback port for tests and the demo.
 #include "fakturad/net/http_server.hpp"
+#include "fakturad/net/serve.hpp"
 #include "fakturad/sf_emulator/emulator.hpp"
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 
 #include <csignal>
 #include <iostream>
@@ -28,22 +28,14 @@ int main(int argc, char** argv) {
         std::cerr << "sf-emulator: --tls-cert and --tls-key go together\n";
         return 2;
     }
-    const auto colon = listen.rfind(':');
-    if (colon == std::string::npos) {
-        std::cerr << "sf-emulator: --listen wants HOST:PORT, got " << listen << "\n";
-        return 2;
-    }
-    const std::string host = listen.substr(0, colon);
-    int port = 0;
+    fakturad::net::listen_address address;
     try {
-        port = std::stoi(listen.substr(colon + 1));
-    } catch (const std::exception&) {
-        port = -1;
-    }
-    if (port < 0 || port > 65535) {
-        std::cerr << "sf-emulator: bad port in --listen " << listen << "\n";
+        address = fakturad::net::parse_listen_address(listen);
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "sf-emulator: " << e.what() << "\n";
         return 2;
     }
+    const std::string& host = address.host;
     try {
         fakturad::sf_emulator::emulator_options options;
         options.org_file = org_file;
@@ -61,18 +53,13 @@ int main(int argc, char** argv) {
             server_options.tls = fakturad::net::http_tls_files{tls_cert, tls_key};
         }
         fakturad::net::http_server server(ioc.get_executor(), org.handler(), server_options);
-        const auto bound = server.listen(host, static_cast<std::uint16_t>(port));
+        const auto bound = server.listen(host, address.port);
         org.set_instance_url(
             std::string(tls_cert.empty() ? "http://" : "https://") + host + ":" + std::to_string(bound)
         );
         server.start();
-        boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
-        signals.async_wait([&](const boost::system::error_code&, int) {
-            server.stop();
-            ioc.stop();
-        });
         std::cout << "listening on " << host << ":" << bound << std::endl;
-        ioc.run();
+        fakturad::net::run_until_signal(ioc, server);
         if (!persist.empty()) {
             org.save();
         }

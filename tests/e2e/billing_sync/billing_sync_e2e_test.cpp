@@ -370,13 +370,7 @@ protected:
         ));
         // The first stdout line is "listening on 127.0.0.1:PORT".
         const bool listening = eventually([&] {
-            const std::string log = read_file(dir_ / "sf-emulator.log");
-            const std::string prefix = "listening on 127.0.0.1:";
-            const auto at = log.find(prefix);
-            const auto eol = at == std::string::npos ? at : log.find('\n', at);
-            if (eol != std::string::npos) {
-                sf_port_ = log.substr(at + prefix.size(), eol - at - prefix.size());
-            }
+            sf_port_ = testing::listening_port_in(dir_ / "sf-emulator.log");
             return !sf_port_.empty();
         });
         ASSERT_TRUE(listening) << read_file(dir_ / "sf-emulator.log");

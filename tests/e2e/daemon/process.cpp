@@ -97,6 +97,15 @@ std::optional<int> child_process::wait_for_exit(std::chrono::milliseconds timeou
     return ended ? exit_status_ : std::nullopt;
 }
 
+std::string listening_port_in(const std::filesystem::path& log) {
+    const std::string text = read_file(log);
+    const std::string prefix = "listening on 127.0.0.1:";
+    const auto at = text.find(prefix);
+    const auto end = at == std::string::npos ? std::string::npos : text.find('\n', at);
+    return end == std::string::npos ? std::string()
+                                    : text.substr(at + prefix.size(), end - at - prefix.size());
+}
+
 std::string read_file(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream out;

@@ -54,6 +54,10 @@ run_result run_to_end(
 
 std::string read_file(const std::filesystem::path& path);
 
+// The port a server of the build (sf-emulator, the other emulators) names in its `log` with its first line
+// "listening on 127.0.0.1:PORT"; empty before it listens.
+std::string listening_port_in(const std::filesystem::path& log);
+
 // Polls `condition` every 20 ms until it holds or `timeout` passes.
 template <typename Condition>
 bool eventually(Condition condition, std::chrono::milliseconds timeout = std::chrono::seconds(15));

@@ -31,12 +31,7 @@ inline child_process start_sf_emulator(const std::filesystem::path& log) {
 }
 
 // The port the emulator's `log` names once it listens; empty before.
-inline std::string sf_port_in(const std::filesystem::path& log) {
-    const std::string text = read_file(log);
-    const auto at = text.find("listening on 127.0.0.1:");
-    const auto end = at == std::string::npos ? std::string::npos : text.find('\n', at);
-    return end == std::string::npos ? std::string() : text.substr(at + 23, end - at - 23);
-}
+inline std::string sf_port_in(const std::filesystem::path& log) { return listening_port_in(log); }
 
 // The JSON answer of `method path` with `body`; null when there is no readable answer.
 inline boost::json::value sf_call(

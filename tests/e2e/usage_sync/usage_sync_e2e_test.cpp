@@ -90,13 +90,7 @@ protected:
             root_ / "sf-emulator.log"
         ));
         const bool listening = eventually([&] {
-            const std::string log = read_file(root_ / "sf-emulator.log");
-            const std::string prefix = "listening on 127.0.0.1:";
-            const auto at = log.find(prefix);
-            const auto eol = at == std::string::npos ? at : log.find('\n', at);
-            if (eol != std::string::npos) {
-                port_ = log.substr(at + prefix.size(), eol - at - prefix.size());
-            }
+            port_ = testing::listening_port_in(root_ / "sf-emulator.log");
             return !port_.empty();
         });
         ASSERT_TRUE(listening) << read_file(root_ / "sf-emulator.log");
