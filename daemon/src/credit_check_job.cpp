@@ -100,6 +100,7 @@ std::optional<credit_check_request> credit_check_request_of(std::string_view bod
     r.interest = str(o, "interest");
     r.note = str(o, "note");
     r.requested_by = str(o, "requested_by");
+    r.schufa_company_id = str(o, "schufa_company_id");
     if (const auto v = str(o, "identity_variant"); !v.empty()) {
         r.identity_variant = v;
     }
@@ -422,6 +423,11 @@ awaitable<credit_reply> credit_check_service::check(credit_check_request request
     }
     schufa::report_request r = impl_->company_request(which, interest, *account);
     r.envelope.legitimate_interest_note = request.note;
+    if (schufa::is_b2b(which)) {
+        r.company.schufa_company_id = request.schufa_company_id;
+    } else if (!request.schufa_company_id.empty()) {
+        co_return failure(400, "a SCHUFA company id belongs to the b2b products only");
+    }
     if (!schufa::is_b2b(which)) {
         r.person = *request.person;
         if (r.person.street.empty()) {

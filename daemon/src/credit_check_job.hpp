@@ -48,6 +48,8 @@ struct credit_check_request {
     std::string requested_by;
     std::optional<schufa::person_subject> person;  // b2c and identity
     std::string identity_variant = "STANDARD";
+    // B2B: the company SCHUFA knows by this id (one of the candidates of an AMBIGUOUS answer): no search.
+    std::string schufa_company_id;
 };
 
 // A control-API answer: HTTP status and JSON body ({"error": ...} on failure).

@@ -72,6 +72,9 @@ std::string credit_check_problem(const credit_check_args& args) {
         !(args.first_name.empty() && args.last_name.empty() && args.birth_date.empty())) {
         return "--first-name, --last-name and --birth-date belong to the b2c and identity products only";
     }
+    if (!args.company_id.empty() && !schufa::is_b2b(which)) {
+        return "--company-id belongs to the b2b products only";
+    }
     return {};
 }
 
@@ -98,6 +101,9 @@ int run_credit_check(
     };
     if (!args.variant.empty()) {
         body["identity_variant"] = args.variant;
+    }
+    if (!args.company_id.empty()) {
+        body["schufa_company_id"] = args.company_id;
     }
     if (!args.last_name.empty()) {
         body["person"] = json::object{
@@ -128,6 +134,7 @@ int run_credit_check(
                     << text(each.as_object(), "name") << ", " << text(each.as_object(), "city") << '\n';
             }
         }
+        out << "  check again with --company-id ID for the right one\n";
     }
     out << "  the report and its PDF go to the Account in Salesforce with the next write-back\n";
     return 0;

@@ -27,7 +27,8 @@ struct credit_check_args {
     std::string last_name;
     std::string birth_date;
     std::string gender;
-    std::string variant;  // identity: STANDARD | AGE_18 | PREMIUM
+    std::string variant;     // identity: STANDARD | AGE_18 | PREMIUM
+    std::string company_id;  // b2b: a candidate's schufaCompanyId after an AMBIGUOUS answer
 };
 
 // Empty when the options may be sent; otherwise the message (with the valid codes where it helps).

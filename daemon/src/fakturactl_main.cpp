@@ -263,6 +263,11 @@ int main(int argc, char** argv) {
     credit_check->add_option("--birth-date", credit.birth_date, "b2c/identity: YYYY-MM-DD");
     credit_check->add_option("--gender", credit.gender, "b2c/identity: m, w, d or u")
         ->check(CLI::IsMember({"m", "w", "d", "u"}));
+    credit_check->add_option(
+        "--company-id",
+        credit.company_id,
+        "b2b: the SCHUFA company id of a candidate after an ambiguous answer"
+    );
     credit_check->add_option("--variant", credit.variant, "identity: STANDARD, AGE_18 or PREMIUM")
         ->check(CLI::IsMember({"STANDARD", "AGE_18", "PREMIUM"}));
     std::string monitor_switch;

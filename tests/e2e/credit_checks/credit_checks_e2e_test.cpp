@@ -347,6 +347,63 @@ TEST_F(credit_checks_e2e_test, CheckMonitorAndRetention) {
         [&] { return db.query_for_test("SELECT count(*) FROM credit_personal_data")[0][0] == "0"; }, 20s
     )) << read_file(dir_ / "fakturad.log");
     EXPECT_EQ(db.query_for_test("SELECT count(*) FROM credit_reports")[0][0], "3") << "the reports stay";
+
+    // 6. Two companies match: the CLI lists the candidates; checking again with one of them gives its report.
+    const auto nordlicht_created = sf_call(
+        sf_port,
+        "POST",
+        "/services/data/v62.0/sobjects/Account",
+        R"({"Name":"Nordlicht AMBIG GmbH","BillingCity":"Kiel"})"
+    );
+    ASSERT_TRUE(nordlicht_created.is_object() && nordlicht_created.as_object().contains("id"));
+    const std::string nordlicht = std::string(nordlicht_created.as_object().at("id").as_string());
+    const auto ambiguous =
+        ctl({"credit-check", nordlicht, "--product", "b2b-short", "--interest", "CONTRACT_INITIATION"});
+    ASSERT_EQ(ambiguous.exit_status, 0) << ambiguous.output << read_file(dir_ / "fakturad.log");
+    EXPECT_NE(ambiguous.output.find("b2b-short AMBIGUOUS"), std::string::npos) << ambiguous.output;
+    EXPECT_NE(ambiguous.output.find("check again with --company-id"), std::string::npos) << ambiguous.output;
+    const auto listed = ambiguous.output.find("\n    SC");
+    ASSERT_NE(listed, std::string::npos) << ambiguous.output;
+    const std::string candidate = ambiguous.output.substr(listed + 5, 10);  // "SC" and 8 hex digits
+    const auto chosen = ctl(
+        {"credit-check",
+         nordlicht,
+         "--product",
+         "b2b-short",
+         "--interest",
+         "CONTRACT_INITIATION",
+         "--company-id",
+         candidate}
+    );
+    ASSERT_EQ(chosen.exit_status, 0) << chosen.output << read_file(dir_ / "fakturad.log");
+    EXPECT_NE(chosen.output.find("b2b-short HIT"), std::string::npos) << chosen.output;
+    EXPECT_EQ(
+        db.query_for_test(
+            "SELECT subject_id FROM credit_reports WHERE account_sf_id = '" + nordlicht +
+            "' AND status = 'HIT'"
+        )[0][0],
+        candidate
+    );
+    const auto person_with_company = ctl(
+        {"credit-check",
+         nordlicht,
+         "--product",
+         "b2c",
+         "--interest",
+         "CREDIT_APPLICATION",
+         "--first-name",
+         "X",
+         "--last-name",
+         "Y",
+         "--birth-date",
+         "1990-01-01",
+         "--company-id",
+         candidate}
+    );
+    EXPECT_NE(person_with_company.exit_status, 0);
+    EXPECT_NE(
+        person_with_company.output.find("--company-id belongs to the b2b products only"), std::string::npos
+    ) << person_with_company.output;
     again.send_signal(SIGTERM);
     EXPECT_EQ(again.wait_for_exit(20s), 0);
 
