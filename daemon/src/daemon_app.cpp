@@ -924,12 +924,14 @@ awaitable<void> daemon_app::sync_loop() {
     for (const auto& m : cfg->mappings) {
         files.push_back(m.path);
     }
+    std::map<std::string, std::string> mapping_digests;
     for (;;) {
         sync_status_.state = "binding mappings";
         auto binding = bind_mapping_files(*sf_, files);
         auto bound = co_await std::move(binding);
         if (bound.set) {
             mappings_ = std::make_unique<mapping::bound_set>(std::move(*bound.set));
+            mapping_digests = std::move(bound.file_digests);
             break;
         }
         if (!bound.org_unreachable) {
@@ -965,6 +967,7 @@ awaitable<void> daemon_app::sync_loop() {
     sync_options options;
     options.time_zone = cfg->instance.time_zone;
     options.usage_batch_rows = cfg->salesforce->sync_batch_rows;
+    options.mapping_digests = std::move(mapping_digests);
     static const billing_context no_billing = billing_context{};
     const store_runner runner = [this](std::function<void(store::sqlite_store&)> work) {
         return run_on_store(std::move(work));

@@ -1,5 +1,6 @@
 #include "org_binding.hpp"
 
+#include "fakturad/core/content_digest.hpp"
 #include "fakturad/salesforce/client.hpp"
 
 #include <boost/json/serialize.hpp>
@@ -23,6 +24,7 @@ boost::asio::awaitable<binding_result> bind_mapping_files(
         }
         std::ostringstream text;
         text << in.rdbuf();
+        out.file_digests[path.string()] = content_digest(text.str());
         texts.emplace_back(path.string(), text.str());
     }
     if (!out.problems.empty()) {

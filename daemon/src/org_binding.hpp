@@ -8,6 +8,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,9 @@ struct binding_result {
     // Every problem: "file:line:column: path: message (Salesforce field X)", or a connection problem.
     std::vector<std::string> problems;
     bool org_unreachable = false;  // a call failed for another reason than an unknown object
+    // A digest (content_digest: 32 hex digits) of each mapping file's text, by its path as the mappings'
+    // locations name it: the sync reads every record of a mapping again when its file changed (sync_job.hpp).
+    std::map<std::string, std::string> file_digests;
 };
 
 // Reads the files (problems name the unreadable ones), parses, describes and binds.

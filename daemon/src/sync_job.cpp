@@ -226,6 +226,11 @@ awaitable<std::vector<std::string>> sync_job::query_ids(std::string soql, bool b
     co_return ids;
 }
 
+std::optional<std::string> sync_job::mapping_digest(const std::string& file) const {
+    const auto found = options_.mapping_digests.find(file);
+    return found == options_.mapping_digests.end() ? std::nullopt : std::optional<std::string>(found->second);
+}
+
 awaitable<void> sync_job::sync_plan_mapping(
     const mapping::bound_plan_mapping& m, const resync_request* forced, sync_report& report
 ) {
@@ -245,8 +250,16 @@ awaitable<void> sync_job::sync_plan_mapping(
         source_cursor = db.get_sync_cursor(cursor_key(m.object()));
     };
     co_await on_store_(read_cursor);
+    const std::optional<std::string> digest = mapping_digest(m.location().file);
+    const bool mapping_changed = source_cursor && source_cursor->mapping_digest != digest;
+    if (mapping_changed && forced == nullptr) {
+        log_.info(
+            "mapping file changed: every record of the mapping is read again",
+            {{"job", "sync"}, {"mapping", m.name()}, {"file", m.location().file}}
+        );
+    }
 
-    if (forced != nullptr || !source_cursor) {
+    if (forced != nullptr || !source_cursor || mapping_changed) {
         // First load (or resync): every selected record, plus the stored plans of this mapping, so that
         // plans the org no longer selects are ended.
         const instant started = now_();
@@ -278,6 +291,7 @@ awaitable<void> sync_job::sync_plan_mapping(
                 c.object_name = cursor_key(w.object);
                 c.last_system_modstamp = started;
                 c.updated_at = now_();
+                c.mapping_digest = digest;
                 db.put_sync_cursor(c);
             }
         };
@@ -340,6 +354,7 @@ awaitable<void> sync_job::sync_plan_mapping(
             c.last_record_id = next->last_record_id;
             c.last_replay_id = stored ? stored->last_replay_id : std::nullopt;
             c.updated_at = now_();
+            c.mapping_digest = digest;
             db.put_sync_cursor(c);
         };
         co_await on_store_(write);
@@ -491,7 +506,13 @@ awaitable<void> sync_job::sync_usage_mapping(
     auto read = [&](store::sqlite_store& db) { stored = db.get_sync_cursor(key); };
     co_await on_store_(read);
     salesforce::sync_cursor from;
-    if (stored && forced == nullptr) {
+    const std::optional<std::string> digest = mapping_digest(m.location().file);
+    if (stored && forced == nullptr && stored->mapping_digest != digest) {
+        log_.info(
+            "mapping file changed: every record of the mapping is read again",
+            {{"job", "sync"}, {"mapping", m.name()}, {"file", m.location().file}}
+        );
+    } else if (stored && forced == nullptr) {
         from.last_system_modstamp = stored->last_system_modstamp;
         from.last_record_id = stored->last_record_id;
     } else if (forced != nullptr && forced->since) {
@@ -575,6 +596,7 @@ awaitable<void> sync_job::sync_usage_mapping(
                 c.last_system_modstamp = cursor->last_system_modstamp;
                 c.last_record_id = cursor->last_record_id;
                 c.updated_at = seen;
+                c.mapping_digest = digest;
                 db.put_sync_cursor(c);
             }
             tx.commit();

@@ -32,6 +32,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -71,6 +72,9 @@ struct resync_request {
 struct sync_options {
     std::size_t bulk_threshold = 50'000;    // first loads with more ids go through Bulk API 2.0
     std::size_t usage_batch_rows = 20'000;  // usage records stored per batch (bounds memory)
+    // Digest of each mapping file's text by path (binding_result::file_digests): a cursor reached with
+    // another digest counts as none, so a changed mapping reads every record again.
+    std::map<std::string, std::string> mapping_digests;
     std::string time_zone = "Europe/Berlin";
 };
 
@@ -108,6 +112,8 @@ private:
     boost::asio::awaitable<void> sync_plan_mapping(
         const mapping::bound_plan_mapping& m, const resync_request* forced, sync_report& report
     );
+    // The digest of the mapping file at `file`; nullopt when unknown (then cursors carry none).
+    [[nodiscard]] std::optional<std::string> mapping_digest(const std::string& file) const;
     boost::asio::awaitable<void> sync_usage_mapping(
         const mapping::bound_usage_mapping& m, const resync_request* forced, sync_report& report
     );

@@ -302,8 +302,8 @@ void sqlite_store::mark_failed(outbox_id id, std::string_view error, std::option
 
 std::optional<sync_cursor_info> sqlite_store::get_sync_cursor(std::string_view object_name) {
     statement_use get(
-        impl_->cached("SELECT object_name, last_system_modstamp, last_record_id, last_replay_id, updated_at"
-                      " FROM sync_cursors WHERE object_name = ?1")
+        impl_->cached("SELECT object_name, last_system_modstamp, last_record_id, last_replay_id, updated_at,"
+                      " mapping_digest FROM sync_cursors WHERE object_name = ?1")
     );
     get->bind(1, object_name);
     if (!get->step()) {
@@ -315,17 +315,18 @@ std::optional<sync_cursor_info> sqlite_store::get_sync_cursor(std::string_view o
     cursor.last_record_id = get->optional_text_at(2);
     cursor.last_replay_id = get->optional_text_at(3);
     cursor.updated_at = impl_->instant_at(*get, 4, "sync_cursors.updated_at");
+    cursor.mapping_digest = get->optional_text_at(5);
     return cursor;
 }
 
 void sqlite_store::put_sync_cursor(const sync_cursor_info& cursor) {
     statement_use put(impl_->cached(
         "INSERT INTO sync_cursors (object_name, last_system_modstamp, last_record_id, last_replay_id, "
-        "updated_at)"
-        " VALUES (?1, ?2, ?3, ?4, ?5)"
+        "updated_at, mapping_digest)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
         " ON CONFLICT (object_name) DO UPDATE SET last_system_modstamp = excluded.last_system_modstamp,"
         " last_record_id = excluded.last_record_id, last_replay_id = excluded.last_replay_id,"
-        " updated_at = excluded.updated_at"
+        " updated_at = excluded.updated_at, mapping_digest = excluded.mapping_digest"
     ));
     put->bind(1, cursor.object_name);
     if (cursor.last_system_modstamp) {
@@ -336,6 +337,7 @@ void sqlite_store::put_sync_cursor(const sync_cursor_info& cursor) {
     put->bind(3, cursor.last_record_id);
     put->bind(4, cursor.last_replay_id);
     put->bind(5, detail::instant_text(cursor.updated_at));
+    put->bind(6, cursor.mapping_digest);
     put->run();
 }
 

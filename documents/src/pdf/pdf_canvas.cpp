@@ -1,5 +1,6 @@
 #include "pdf_canvas.hpp"
 
+#include "fakturad/core/content_digest.hpp"
 #include "fakturad/documents/pdf_renderer.hpp"
 #include "pdfa_xmp.hpp"
 
@@ -10,7 +11,6 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 
 namespace fakturad::documents::detail {
 namespace {
@@ -175,33 +175,6 @@ std::string text_string(std::string_view utf8) {
         i += n;
     }
     return s + ">";
-}
-
-// 16 bytes from the file's content for the trailer /ID (two FNV-1a-style 64-bit hashes over 8-byte words
-// with different seeds): the same document gives the same file, and different documents different IDs.
-std::string content_id(std::string_view bytes) {
-    std::uint64_t a = 14695981039346656037ULL;
-    std::uint64_t b = 1099511628211ULL * 31;
-    std::size_t i = 0;
-    for (; i + 8 <= bytes.size(); i += 8) {
-        std::uint64_t word = 0;
-        std::memcpy(&word, bytes.data() + i, 8);
-        a = (a ^ word) * 1099511628211ULL;
-        b = (b ^ word) * 0x100000001B3ULL + 0x9E3779B97F4A7C15ULL;
-    }
-    for (; i < bytes.size(); ++i) {
-        a = (a ^ static_cast<unsigned char>(bytes[i])) * 1099511628211ULL;
-        b = (b ^ static_cast<unsigned char>(bytes[i])) * 0x100000001B3ULL + 0x9E3779B97F4A7C15ULL;
-    }
-    std::array<char, 33> hex{};
-    std::snprintf(
-        hex.data(),
-        hex.size(),
-        "%016llX%016llX",
-        static_cast<unsigned long long>(a),
-        static_cast<unsigned long long>(b)
-    );
-    return {hex.data(), 32};
 }
 
 std::string to_unicode_cmap(const font_program& font, const std::vector<glyph_id>& glyphs) {
@@ -531,7 +504,8 @@ std::string pdf_canvas::finish(const pdfa_parts* archive) const {
                 std::string(facturx_conformance_level(a.profile)) + ")) /AFRelationship /Alternative >>"
         );
     }
-    return w.finish(catalog, info, content_id(w.bytes()));
+    // The trailer /ID from the content: the same document gives the same file.
+    return w.finish(catalog, info, content_digest(w.bytes()));
 }
 
 }  // namespace fakturad::documents::detail

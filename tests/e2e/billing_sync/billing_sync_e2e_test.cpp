@@ -294,7 +294,7 @@ salesforce:
 # beside a plan mapping that reads Subscription__c (mapping/README.md, plan_source): subscriptions.yaml,
 # which finds no Subscription__c in these orgs.
 mappings:
-  - @SRC@/config/examples/mappings/opportunity-products.yaml
+  - @OPPORTUNITY_MAPPING@
   - @SRC@/config/examples/mappings/subscriptions.yaml
   - @SRC@/config/examples/mappings/project-milestones.yaml
 billing:
@@ -379,6 +379,7 @@ protected:
     // The configuration (config_template) for the org started last.
     void write_config() {
         std::string yaml(config_template);
+        yaml = replace_all(yaml, "@OPPORTUNITY_MAPPING@", opportunity_mapping_);
         yaml = replace_all(yaml, "@SRC@", FAKTURAD_SOURCE_DIR);
         yaml = replace_all(yaml, "@DIR@", dir_.string());
         yaml = replace_all(yaml, "@SF@", "http://127.0.0.1:" + sf_port_);
@@ -607,7 +608,9 @@ protected:
 
     std::filesystem::path dir_;
     std::string finalize_ = "immediately";  // billing.finalize
-    std::string poll_interval_ = "1s";      // salesforce.poll_interval
+    // The Opportunity mapping file the configuration names (a test may name an edited copy).
+    std::string opportunity_mapping_ = "@SRC@/config/examples/mappings/opportunity-products.yaml";
+    std::string poll_interval_ = "1s";  // salesforce.poll_interval
     std::string sf_port_;
     std::optional<child_process> emulator_;
     std::optional<child_process> daemon_;
@@ -1241,6 +1244,34 @@ TEST_F(billing_sync_e2e_test, ProjectOpportunityGetsAdvanceInvoicesAndAFinalInvo
     const std::string xml = read_file(output_dir() / "DE01" / "RE-2026-000003.xml");
     EXPECT_NE(xml.find("RE-2026-000001"), std::string::npos)
         << "the final invoice names the advance it deducts";
+}
+
+// An admin edits a mapping file and restarts: the plans follow the new mapping at once, without a resync,
+// although no record changed in Salesforce (the cursor was reached with the old file's digest).
+TEST_F(billing_sync_e2e_test, EditedMappingFileAppliesToExistingPlansAfterARestart) {
+    const auto copy = dir_ / "opportunity-products.yaml";
+    std::filesystem::copy_file(
+        std::string(FAKTURAD_SOURCE_DIR) + "/config/examples/mappings/opportunity-products.yaml", copy
+    );
+    opportunity_mapping_ = copy.string();
+    ASSERT_NO_FATAL_FAILURE(start_and_wait_for_first_sync({{"Brandt Maschinenbau", "2026-12-01"}}));
+    EXPECT_EQ(sql_value("SELECT json_extract(plan_document, '$.language') FROM billing_plans"), "en");
+    stop(daemon_);
+
+    std::string text = read_file(copy);
+    const auto at = text.find("English: en");
+    ASSERT_NE(at, std::string::npos);
+    text.replace(at, std::string("English: en").size(), "English: de");
+    std::ofstream(copy, std::ios::trunc) << text;
+    start_daemon();
+    EXPECT_TRUE(eventually_paced(
+        [&] {
+            return sql_value("SELECT json_extract(plan_document, '$.language') FROM billing_plans") == "de";
+        },
+        60s
+    )) << read_file(dir_ / "fakturad.log");
+    EXPECT_NE(read_file(dir_ / "fakturad.log").find("mapping file changed"), std::string::npos);
+    EXPECT_EQ(sql_value("SELECT count(*) FROM billing_plans"), "1");
 }
 
 TEST_F(billing_sync_e2e_test, MappingCheckAndPreviewExplainRecordsAndRefuseBadInput) {

@@ -100,6 +100,7 @@ TEST_F(SqliteStoreTest, SyncCursorRoundTrip) {
         .last_record_id = "001000000000001AAA",
         .last_replay_id = "AAAAAAAAb8E=",
         .updated_at = t0,
+        .mapping_digest = "0123456789abcdef0123456789abcdef",
     };
     store.put_sync_cursor(cursor);
     const auto read = store.get_sync_cursor("Account");
@@ -109,6 +110,7 @@ TEST_F(SqliteStoreTest, SyncCursorRoundTrip) {
     EXPECT_EQ(read->last_record_id, cursor.last_record_id);
     EXPECT_EQ(read->last_replay_id, cursor.last_replay_id);
     EXPECT_EQ(read->updated_at, t0);
+    EXPECT_EQ(read->mapping_digest, cursor.mapping_digest);
     EXPECT_EQ(
         store.query_for_test("SELECT last_system_modstamp FROM sync_cursors")[0][0],
         "2026-11-27T08:50:00.123Z"
@@ -121,6 +123,7 @@ TEST_F(SqliteStoreTest, SyncCursorRoundTrip) {
     EXPECT_FALSE(replaced->last_system_modstamp.has_value());
     EXPECT_FALSE(replaced->last_record_id.has_value());
     EXPECT_FALSE(replaced->last_replay_id.has_value());
+    EXPECT_FALSE(replaced->mapping_digest.has_value());
     EXPECT_EQ(replaced->updated_at, t0 + 1s);
     EXPECT_EQ(count("sync_cursors"), "1");
 }

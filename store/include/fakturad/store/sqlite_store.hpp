@@ -55,6 +55,7 @@ struct sync_cursor_info {
     std::optional<std::string> last_record_id{};    // Id of that record: tie-breaker among equal modstamps
     std::optional<std::string> last_replay_id{};    // opaque change-event replay id, as received
     instant updated_at{};
+    std::optional<std::string> mapping_digest{};  // of the mapping file the cursor was reached with
 };
 
 // One invoice run, as shown on the status page.
