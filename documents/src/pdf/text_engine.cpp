@@ -229,8 +229,10 @@ bool break_after(std::string_view s, const std::vector<glyph>& g, std::size_t i)
     if (c < s.size() && s[c] == '-' && i > 0 && i + 1 < g.size()) {
         const auto before = static_cast<unsigned char>(s[g[i - 1].cluster]);
         const std::uint32_t after_c = g[i + 1].cluster;
-        const auto after = after_c < s.size() ? static_cast<unsigned char>(s[after_c]) : 0;
-        return std::isalpha(before) != 0 && (std::isalpha(after) != 0 || after >= 0x80);
+        const auto after = static_cast<unsigned char>(after_c < s.size() ? s[after_c] : '\0');
+        // Bytes from 0x80 on start or continue letters beyond ASCII (ä, ß, é).
+        auto letter = [](unsigned char b) { return std::isalpha(b) != 0 || b >= 0x80; };
+        return letter(before) && letter(after);
     }
     return false;
 }

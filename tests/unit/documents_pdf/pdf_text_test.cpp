@@ -94,6 +94,11 @@ TEST_F(TextEngineTest, BreaksAfterAHyphenBetweenLettersButNotInANegativeNumber) 
     ASSERT_EQ(word->runs.size(), 2U);
     EXPECT_EQ(glyphs_in(word->runs[0]), 9U);
 
+    // Letters beyond ASCII count as letters on either side of the hyphen.
+    const block_ptr umlaut = engine_->make("Weiß-Blau", style_, width_of("Weiß-Bl") + 0.5, align::left);
+    ASSERT_EQ(umlaut->runs.size(), 2U);
+    EXPECT_EQ(glyphs_in(umlaut->runs[0]), 5U);  // "Weiß-", then "Blau"
+
     // The minus of "-22,18" is no break opportunity: the line breaks at the space before it.
     const block_ptr number = engine_->make("a -22,18", style_, width_of("a -22,1") + 0.5, align::left);
     ASSERT_EQ(number->runs.size(), 2U);
