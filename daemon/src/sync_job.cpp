@@ -322,6 +322,9 @@ awaitable<void> sync_job::sync_plan_mapping(
         q.object = w.object;
         if (w.parent_id_field != "Id") {
             q.fields.push_back(w.parent_id_field);
+            // A deleted child (an item removed from a subscription) leaves its parent unchanged: only
+            // queryAll shows it, with the parent to read again.
+            q.include_deleted = true;
         }
         std::vector<std::string> ids;
         auto on_page = [&ids, &w](salesforce::query_page& page) {

@@ -691,7 +691,7 @@ asio::awaitable<result<sync_cursor, call_error>> client::poll_changes(
         cursor = std::move(next);
         return true;
     };
-    auto op = impl_->run_query(std::move(*soql), track, false);
+    auto op = impl_->run_query(std::move(*soql), track, q.include_deleted);
     auto res = co_await std::move(op);
     if (bad_record) {
         co_return *bad_record;

@@ -31,6 +31,9 @@ struct incremental_query {
     std::string extra_condition;      // optional SOQL condition ANDed in; values in it must be quoted
                                       // with soql_quote by whoever writes it
     std::chrono::milliseconds overlap{std::chrono::minutes(5)};
+    // queryAll: deleted records too (IsDeleted true, from the recycle bin), e.g. to see a child record
+    // deleted without its parent changing.
+    bool include_deleted = false;
 };
 
 // SELECT <fields> FROM <object> [WHERE SystemModstamp >= <cursor - overlap>] ORDER BY SystemModstamp, Id.

@@ -1,9 +1,10 @@
-// The first load of a usage object in batches (salesforce.sync_batch_rows): fakturad against the demo org
-// (sf-emulator, 300 Usage_Record__c) once with batches of 40 records and once with the default, into two
-// stores. Both must hold the same usage and quarantine and reach the same cursor, and the small batches
-// must really have been read and stored one after another.
+// The sync against the demo org (sf-emulator with emulators/salesforce/orgs/demo.yaml: subscriptions with
+// items, 300 Usage_Record__c):
+//   - the first load of usage in batches (salesforce.sync_batch_rows) stores what one batch stores;
+//   - an item deleted from a subscription, which leaves the subscription unchanged, still reaches its plan.
 
 #include "../daemon/process.hpp"
+#include "../daemon/sf_rest.hpp"
 
 #include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
@@ -36,7 +37,7 @@ std::string replace_all(std::string text, std::string_view placeholder, std::str
 
 // The demo configuration's mappings and billing files, the state in @DIR@, polling only.
 constexpr std::string_view config_template = R"(instance:
-  name: fakturad-usage-e2e
+  name: fakturad-demo-sync-e2e
   time_zone: Europe/Berlin
 log:
   level: debug
@@ -56,7 +57,7 @@ salesforce:
     flow: client_credentials
     client_id: fakturad-demo-consumer-key
     client_secret_env: FAKTURAD_DEMO_SF_SECRET
-  poll_interval: 1h
+  poll_interval: @POLL@
   change_events: off
 @BATCH@
 mappings:
@@ -75,18 +76,20 @@ billing:
   output_dir: @DIR@/out
 )";
 
-class usage_sync_e2e_test : public ::testing::Test {
+class demo_sync_e2e_test : public ::testing::Test {
 protected:
     void SetUp() override {
         root_ = std::filesystem::temp_directory_path() /
-                ("fakturad-usage-e2e-" + std::to_string(std::random_device{}()));
+                ("fakturad-demo-sync-e2e-" + std::to_string(std::random_device{}()));
         std::filesystem::create_directories(root_);
         emulator_.emplace(child_process::start(
             {bin("sf-emulator"),
              "--listen",
              "127.0.0.1:0",
              "--org",
-             std::string(FAKTURAD_SOURCE_DIR) + "/emulators/salesforce/orgs/demo.yaml"},
+             std::string(FAKTURAD_SOURCE_DIR) + "/emulators/salesforce/orgs/demo.yaml",
+             "--static-token",
+             "e2e-token"},
             root_ / "sf-emulator.log"
         ));
         const bool listening = eventually([&] {
@@ -108,6 +111,13 @@ protected:
     // Runs fakturad in its own folder until its first sync pass is done, then stops it. batch_rows 0:
     // the default.
     void first_sync(const std::string& name, int batch_rows) {
+        auto daemon = start_synced(name, batch_rows, "1h");
+        daemon.send_signal(SIGTERM);
+        daemon.wait_for_exit(20s);
+    }
+
+    // fakturad in its own folder, once its first sync pass is done (a failed expectation otherwise).
+    child_process start_synced(const std::string& name, int batch_rows, const std::string& poll) {
         const auto dir = root_ / name;
         std::filesystem::create_directories(dir);
         std::string yaml(config_template);
@@ -117,6 +127,7 @@ protected:
         yaml = replace_all(
             yaml, "@BATCH@", batch_rows > 0 ? "  sync_batch_rows: " + std::to_string(batch_rows) : ""
         );
+        yaml = replace_all(yaml, "@POLL@", poll);
         std::ofstream(dir / "fakturad.yaml") << yaml;
         const std::map<std::string, std::string> env{
             {"FAKTURAD_DEMO_SF_SECRET", "fakturad-demo-consumer-secret"}};
@@ -144,9 +155,8 @@ protected:
             },
             90s
         );
-        daemon.send_signal(SIGTERM);
-        daemon.wait_for_exit(20s);
-        ASSERT_TRUE(synced && detail.starts_with("last pass:")) << read_file(dir / "fakturad.log");
+        EXPECT_TRUE(synced && detail.starts_with("last pass:")) << read_file(dir / "fakturad.log");
+        return daemon;
     }
 
     std::string sql(const std::string& name, const std::string& query) {
@@ -162,7 +172,7 @@ protected:
     std::optional<child_process> emulator_;
 };
 
-TEST_F(usage_sync_e2e_test, FirstLoadInSmallBatchesStoresWhatOneBatchStores) {
+TEST_F(demo_sync_e2e_test, FirstLoadInSmallBatchesStoresWhatOneBatchStores) {
     ASSERT_NO_FATAL_FAILURE(first_sync("batched", 40));
     ASSERT_NO_FATAL_FAILURE(first_sync("whole", 0));
 
@@ -190,6 +200,73 @@ TEST_F(usage_sync_e2e_test, FirstLoadInSmallBatchesStoresWhatOneBatchStores) {
     };
     EXPECT_GE(batches("batched"), 3U) << read_file(root_ / "batched" / "fakturad.log");
     EXPECT_LT(batches("whole"), batches("batched"));
+}
+
+// A subscription item deleted in Salesforce: the subscription record does not change, so its poll never
+// sees it. The poll of the items reads deleted ones too (queryAll) and re-reads their subscription; the plan
+// then carries the item only up to its removal. The emulator's clock jumps ahead first and another item
+// changes, so that the polls' overlap window no longer re-reads every seed record (which would find the
+// deletion by accident).
+TEST_F(demo_sync_e2e_test, DeletedSubscriptionItemReachesItsPlan) {
+    auto daemon = start_synced("deletion", 0, "1s");
+    if (HasFailure()) {
+        return;
+    }
+    auto item_id = [&](const std::string& condition) {
+        const auto found = testing::sf_call(
+            port_,
+            "GET",
+            "/services/data/v62.0/query?q=SELECT+Id+FROM+Subscription_Item__c+WHERE+" + condition
+        );
+        const auto* records = found.is_object() ? found.as_object().if_contains("records") : nullptr;
+        return records != nullptr && records->as_array().size() == 1
+                   ? std::string(records->as_array()[0].as_object().at("Id").as_string())
+                   : std::string();
+    };
+    const std::string item = item_id("Quantity__c+=+12+AND+Unit_Price__c+=+85");
+    const std::string other = item_id("Quantity__c+=+20+AND+Unit_Price__c+=+129");
+    ASSERT_FALSE(item.empty() || other.empty());
+    const std::string end_of_item =
+        "SELECT ifnull(json_extract(j.value, '$.end'), 'open') FROM billing_plans, "
+        "json_each(billing_plans.plan_document, '$.items') j WHERE json_extract(j.value, '$.key') = '" +
+        item + "'";
+    EXPECT_EQ(sql("deletion", end_of_item), "open\n");
+
+    (void)testing::sf_call(port_, "POST", "/__emulator/clock", R"({"set":"2030-01-01T00:00:00Z"})");
+    (void)testing::sf_call(
+        port_, "PATCH", "/services/data/v62.0/sobjects/Subscription_Item__c/" + other, R"({"Quantity__c":21})"
+    );
+    const auto subscription = testing::sf_call(
+        port_,
+        "GET",
+        "/services/data/v62.0/query?q=SELECT+Id+FROM+Subscription__c+WHERE+Name+=+'SUB-1002+Data+platform'"
+    );
+    ASSERT_TRUE(subscription.is_object() && subscription.as_object().at("records").as_array().size() == 1);
+    const std::string sub02(
+        subscription.as_object().at("records").as_array()[0].as_object().at("Id").as_string()
+    );
+    (void)testing::sf_call(
+        port_, "PATCH", "/services/data/v62.0/sobjects/Subscription__c/" + sub02, R"({"Auto_Renew__c":true})"
+    );
+    // Both polls of the subscriptions mapping (subscriptions, items) have moved past the seed records.
+    const std::string moved_cursors =
+        "SELECT count(*) FROM sync_cursors WHERE object_name IN ('plan:subscriptions:Subscription__c', "
+        "'plan:subscriptions:Subscription_Item__c') AND last_system_modstamp LIKE '2030-%'";
+    ASSERT_TRUE(eventually([&] { return sql("deletion", moved_cursors) == "2\n"; }, 30s))
+        << read_file(root_ / "deletion" / "fakturad.log");
+
+    (void)testing::sf_call(port_, "DELETE", "/services/data/v62.0/sobjects/Subscription_Item__c/" + item);
+    std::string end;
+    EXPECT_TRUE(eventually(
+        [&] {
+            end = sql("deletion", end_of_item);
+            return !end.empty() && end != "open\n";
+        },
+        30s
+    )) << read_file(root_ / "deletion" / "fakturad.log");
+    EXPECT_EQ(end.size(), 11U) << end;  // YYYY-MM-DD and a line end: the day of the removal
+    daemon.send_signal(SIGTERM);
+    daemon.wait_for_exit(20s);
 }
 
 }  // namespace
