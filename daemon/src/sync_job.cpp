@@ -231,6 +231,22 @@ std::optional<std::string> sync_job::mapping_digest(const std::string& file) con
     return found == options_.mapping_digests.end() ? std::nullopt : std::optional<std::string>(found->second);
 }
 
+bool sync_job::read_again(
+    const std::optional<store::sync_cursor_info>& stored,
+    const std::optional<std::string>& digest,
+    const std::string& mapping,
+    const mapping::source_location& at
+) const {
+    if (!stored || stored->mapping_digest == digest) {
+        return false;
+    }
+    log_.info(
+        "mapping file changed: every record of the mapping is read again",
+        {{"job", "sync"}, {"mapping", mapping}, {"file", at.file}}
+    );
+    return true;
+}
+
 awaitable<void> sync_job::sync_plan_mapping(
     const mapping::bound_plan_mapping& m, const resync_request* forced, sync_report& report
 ) {
@@ -251,13 +267,8 @@ awaitable<void> sync_job::sync_plan_mapping(
     };
     co_await on_store_(read_cursor);
     const std::optional<std::string> digest = mapping_digest(m.location().file);
-    const bool mapping_changed = source_cursor && source_cursor->mapping_digest != digest;
-    if (mapping_changed && forced == nullptr) {
-        log_.info(
-            "mapping file changed: every record of the mapping is read again",
-            {{"job", "sync"}, {"mapping", m.name()}, {"file", m.location().file}}
-        );
-    }
+    const bool mapping_changed =
+        forced == nullptr && read_again(source_cursor, digest, m.name(), m.location());
 
     if (forced != nullptr || !source_cursor || mapping_changed) {
         // First load (or resync): every selected record, plus the stored plans of this mapping, so that
@@ -510,12 +521,8 @@ awaitable<void> sync_job::sync_usage_mapping(
     co_await on_store_(read);
     salesforce::sync_cursor from;
     const std::optional<std::string> digest = mapping_digest(m.location().file);
-    if (stored && forced == nullptr && stored->mapping_digest != digest) {
-        log_.info(
-            "mapping file changed: every record of the mapping is read again",
-            {{"job", "sync"}, {"mapping", m.name()}, {"file", m.location().file}}
-        );
-    } else if (stored && forced == nullptr) {
+    const bool mapping_changed = forced == nullptr && read_again(stored, digest, m.name(), m.location());
+    if (stored && forced == nullptr && !mapping_changed) {
         from.last_system_modstamp = stored->last_system_modstamp;
         from.last_record_id = stored->last_record_id;
     } else if (forced != nullptr && forced->since) {

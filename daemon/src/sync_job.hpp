@@ -114,6 +114,13 @@ private:
     );
     // The digest of the mapping file at `file`; nullopt when unknown (then cursors carry none).
     [[nodiscard]] std::optional<std::string> mapping_digest(const std::string& file) const;
+    // True (and logged) when `stored` was reached with another version of the mapping file than `digest`.
+    [[nodiscard]] bool read_again(
+        const std::optional<store::sync_cursor_info>& stored,
+        const std::optional<std::string>& digest,
+        const std::string& mapping,
+        const mapping::source_location& at
+    ) const;
     boost::asio::awaitable<void> sync_usage_mapping(
         const mapping::bound_usage_mapping& m, const resync_request* forced, sync_report& report
     );

@@ -2,52 +2,22 @@
 
 #include "fakturad/core/content_digest.hpp"
 #include "fakturad/documents/pdf_renderer.hpp"
+#include "pdf_syntax.hpp"
 #include "pdfa_xmp.hpp"
 
 #include <zlib.h>
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 
 namespace fakturad::documents::detail {
 namespace {
 
-// Up to three decimals, no trailing zeros: "12.5", "0.439", "-3".
-void num(std::string& out, double v) {
-    const double rounded = std::round(v * 1000.0) / 1000.0;
-    std::array<char, 32> buf{};
-    auto r = std::to_chars(buf.data(), buf.data() + buf.size(), rounded, std::chars_format::fixed, 3);
-    char* end = r.ptr;
-    while (end[-1] == '0') {
-        --end;
-    }
-    if (end[-1] == '.') {
-        --end;
-    }
-    std::string_view s(buf.data(), static_cast<std::size_t>(end - buf.data()));
-    if (s == "-0") {
-        s = "0";
-    }
-    out += s;
-}
-
 void color(std::string& out, const rgb& c, std::string_view op) {
-    for (const std::uint8_t channel : c) {
-        num(out, channel / 255.0);
-        out += ' ';
-    }
-    out += op;
+    append_operation(out, {c[0] / 255.0, c[1] / 255.0, c[2] / 255.0}, op);
     out += '\n';
-}
-
-void append_hex4(std::string& out, std::uint32_t v) {
-    constexpr std::string_view digits = "0123456789ABCDEF";
-    for (int shift = 12; shift >= 0; shift -= 4) {
-        out += digits[(v >> static_cast<unsigned>(shift)) & 0xFU];
-    }
 }
 
 // UTF-16BE hex of one code point, for the ToUnicode map.
@@ -233,7 +203,7 @@ pdf_canvas::pdf_canvas(double width, double height) : width_(width), height_(hei
 
 void pdf_canvas::new_page() {
     std::string content = "1 0 0 -1 0 ";
-    num(content, height_);
+    append_number(content, height_);
     content += " cm\n";
     pages_.push_back(std::move(content));
     current_ = pages_.size() - 1;
@@ -264,15 +234,10 @@ void pdf_canvas::text(const text_block& block, double x, double y, const rgb& c)
     s += "BT\n/F";
     s += std::to_string(f);
     s += ' ';
-    num(s, block.size);
-    s += " Tf\n";
+    append_operation(s, {block.size}, "Tf\n");
     color(s, c, "rg");
     for (const text_run& r : block.runs) {
-        s += "1 0 0 -1 ";
-        num(s, x + r.x);
-        s += ' ';
-        num(s, y + r.baseline);
-        s += " Tm";
+        append_operation(s, {1, 0, 0, -1, x + r.x, y + r.baseline}, "Tm");
         s += r.show;
         s += '\n';
     }
@@ -282,29 +247,15 @@ void pdf_canvas::text(const text_block& block, double x, double y, const rgb& c)
 void pdf_canvas::line(double x1, double y1, double x2, double y2, double width, const rgb& c) {
     std::string& s = pages_.at(current_);
     color(s, c, "RG");
-    num(s, width);
-    s += " w ";
-    num(s, x1);
-    s += ' ';
-    num(s, y1);
-    s += " m ";
-    num(s, x2);
-    s += ' ';
-    num(s, y2);
-    s += " l S\n";
+    append_operation(s, {width}, "w ");
+    append_operation(s, {x1, y1}, "m ");
+    append_operation(s, {x2, y2}, "l S\n");
 }
 
 void pdf_canvas::box(double x, double y, double w, double h, const rgb& c) {
     std::string& s = pages_.at(current_);
     color(s, c, "rg");
-    num(s, x);
-    s += ' ';
-    num(s, y);
-    s += ' ';
-    num(s, w);
-    s += ' ';
-    num(s, h);
-    s += " re f\n";
+    append_operation(s, {x, y, w, h}, "re f\n");
 }
 
 void pdf_canvas::image(const std::shared_ptr<const pdf_image>& img, double x, double y, double w, double h) {
@@ -315,14 +266,7 @@ void pdf_canvas::image(const std::shared_ptr<const pdf_image>& img, double x, do
     }
     std::string& s = pages_.at(current_);
     s += "q ";
-    num(s, w);
-    s += " 0 0 ";
-    num(s, -h);
-    s += ' ';
-    num(s, x);
-    s += ' ';
-    num(s, y + h);
-    s += " cm /Im";
+    append_operation(s, {w, 0, 0, -h, x, y + h}, "cm /Im");
     s += std::to_string(it - images_.begin());
     s += " Do Q\n";
 }
@@ -413,7 +357,7 @@ std::string pdf_canvas::finish(const pdfa_parts* archive) const {
             d += std::to_string(v) + " ";
         }
         d += "] /ItalicAngle ";
-        num(d, font.italic_angle());
+        append_number(d, font.italic_angle());
         d += " /Ascent " + std::to_string(std::lround(font.ascent() * 1000)) + " /Descent " +
              std::to_string(-std::lround(font.descent() * 1000)) + " /CapHeight " +
              std::to_string(font.cap_height()) + " /StemV " + (font.bold() ? "140" : "80") + " /FontFile2 " +
@@ -442,9 +386,9 @@ std::string pdf_canvas::finish(const pdfa_parts* archive) const {
         );
     }
     std::string media = "[0 0 ";
-    num(media, width_);
+    append_number(media, width_);
     media += ' ';
-    num(media, height_);
+    append_number(media, height_);
     media += ']';
     for (std::size_t i = 0; i < pages_.size(); ++i) {
         const std::size_t page = first_page + 2 * i;

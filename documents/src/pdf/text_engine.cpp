@@ -1,13 +1,13 @@
 #include "text_engine.hpp"
 
 #include "fakturad/documents/pdf_renderer.hpp"
+#include "pdf_syntax.hpp"
 
 #include <hb.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -41,20 +41,6 @@ char32_t code_point_at(std::string_view s, std::size_t i) {
         return ((b0 & 0x07U) << 18U) | (next(1) << 12U) | (next(2) << 6U) | next(3);
     }
     return 0xFFFD;
-}
-
-void append_number(std::string& out, long v) {
-    std::array<char, 24> buf{};
-    const auto r = std::to_chars(buf.data(), buf.data() + buf.size(), v);
-    out.append(buf.data(), r.ptr);
-}
-
-void append_hex4(std::string& out, glyph_id g) {
-    constexpr std::string_view digits = "0123456789ABCDEF";
-    out += digits[(g >> 12U) & 0xFU];
-    out += digits[(g >> 8U) & 0xFU];
-    out += digits[(g >> 4U) & 0xFU];
-    out += digits[g & 0xFU];
 }
 
 }  // namespace
@@ -181,7 +167,7 @@ public:
                     s += '>';
                     in_string = false;
                 }
-                append_number(s, pending);
+                append_number(s, static_cast<double>(pending));
                 pending = 0;
             }
             if (!in_string) {
