@@ -134,4 +134,16 @@ std::optional<boost::json::object> json_answer(const control_reply& reply, std::
     return std::move(doc.as_object());
 }
 
+int report_daemon_failure(std::ostream& err) {
+    try {
+        throw;
+    } catch (const daemon_unreachable& e) {
+        err << "fakturactl: " << e.what() << '\n';
+        return 3;
+    } catch (const std::exception& e) {
+        err << "fakturactl: " << e.what() << '\n';
+        return 1;
+    }
+}
+
 }  // namespace fakturad::daemon

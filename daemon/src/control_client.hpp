@@ -40,4 +40,8 @@ control_reply control_call(
 // answered 409: ..." with the daemon's `error`, or that the body is not JSON) and returns nullopt.
 [[nodiscard]] std::optional<boost::json::object> json_answer(const control_reply& reply, std::ostream& err);
 
+// Inside a catch block around daemon calls: prints the exception's message to `err` and returns fakturactl's
+// exit code, 3 when the daemon could not be reached (daemon_unreachable), 1 for anything else.
+[[nodiscard]] int report_daemon_failure(std::ostream& err);
+
 }  // namespace fakturad::daemon

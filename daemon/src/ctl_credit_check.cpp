@@ -47,12 +47,8 @@ int call(
         );
         answer = json_answer(reply, err);
         return answer ? 0 : 1;
-    } catch (const daemon_unreachable& e) {
-        err << "fakturactl: " << e.what() << '\n';
-        return 3;
-    } catch (const std::exception& e) {
-        err << "fakturactl: " << e.what() << '\n';
-        return 1;
+    } catch (const std::exception&) {
+        return report_daemon_failure(err);
     }
 }
 

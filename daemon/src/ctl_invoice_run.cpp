@@ -126,12 +126,8 @@ int run_invoice_run(
                 return state == "finished" && int_of(*status, "failed") == 0 ? 0 : 1;
             }
         }
-    } catch (const daemon_unreachable& e) {
-        err << "fakturactl: " << e.what() << '\n';
-        return 3;
-    } catch (const std::exception& e) {
-        err << "fakturactl: " << e.what() << '\n';
-        return 1;
+    } catch (const std::exception&) {
+        return report_daemon_failure(err);
     }
 }
 
@@ -182,12 +178,8 @@ int run_resync(
             }
         }
         return failed ? 1 : 0;
-    } catch (const daemon_unreachable& e) {
-        err << "fakturactl: " << e.what() << '\n';
-        return 3;
-    } catch (const std::exception& e) {
-        err << "fakturactl: " << e.what() << '\n';
-        return 1;
+    } catch (const std::exception&) {
+        return report_daemon_failure(err);
     }
 }
 

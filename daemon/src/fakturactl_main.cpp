@@ -34,7 +34,7 @@ enum : int {
     ctl_ok = 0,
     ctl_failed = 1,       // the daemon answered with an error, or a check found problems
     ctl_usage = 2,        // bad command line
-    ctl_unreachable = 3,  // no daemon to talk to
+    ctl_unreachable = 3,  // no daemon to talk to (report_daemon_failure returns it)
 };
 
 struct global_options {
@@ -102,12 +102,8 @@ int run_status(const global_options& g, bool as_json) {
             std::cout << render_status_text(reply.body);
         }
         return ctl_ok;
-    } catch (const daemon_unreachable& e) {
-        std::cerr << "fakturactl: " << e.what() << '\n';
-        return ctl_unreachable;
-    } catch (const std::exception& e) {
-        std::cerr << "fakturactl: " << e.what() << '\n';
-        return ctl_failed;
+    } catch (const std::exception&) {
+        return report_daemon_failure(std::cerr);
     }
 }
 
